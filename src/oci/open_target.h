@@ -1,0 +1,17 @@
+// Opens the Target a CLI argument names: "oci:DIR", "oci-archive:FILE" or a registry.
+#pragma once
+
+#include <memory>
+
+#include "oci/reference.h"
+#include "oci/target.h"
+
+namespace ec::oci {
+
+struct OpenOptions {
+  bool create = false;   // a destination: create the layout or archive if missing
+};
+
+Result<std::unique_ptr<Target>> OpenTarget(const TargetRef& ref, const OpenOptions& options = {});
+
+}  // namespace ec::oci

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Fails when a lower module includes a higher one. Order, lowest first:
+# json < oci < {tuf, trivy} < mirror.
+set -u
+src=$1
+status=0
+check() {  # module, forbidden include prefixes...
+  local module=$1; shift
+  [ -d "$src/$module" ] || return 0
+  for prefix in "$@"; do
+    hits=$(grep -rn --include='*.h' --include='*.cpp' "#include \"$prefix/" "$src/$module" || true)
+    if [ -n "$hits" ]; then
+      echo "layering: $module must not include $prefix/:"; echo "$hits"; status=1
+    fi
+  done
+}
+check json oci tuf trivy mirror
+check oci tuf trivy mirror
+check tuf trivy mirror
+check trivy tuf mirror
+[ $status = 0 ] && echo "layering: ok"
+exit $status

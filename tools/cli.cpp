@@ -1,0 +1,100 @@
+#include "cli.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+
+#include "oci/open_target.h"
+
+namespace ec::cli {
+
+int Fail(const Status& status) {
+  std::cerr << "export-center: error: " << status.message() << "\n";
+  return kExitFailure;
+}
+
+void AddFormatOption(CLI::App* cmd, Format* format, bool short_flag) {
+  std::map<std::string, Format> names{{"text", Format::kText}, {"json", Format::kJson}};
+  cmd->add_option(short_flag ? "-o,--output" : "--format", *format,
+                  "output format: text (default) or json")
+      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case));
+}
+
+void PrintJson(const json::Json& j) { std::cout << j.dump(2) << "\n"; }
+
+Result<Opened> Open(std::string_view arg, bool create) {
+  EC_ASSIGN_OR_RETURN(oci::TargetRef ref, oci::TargetRef::Parse(arg));
+  oci::OpenOptions options;
+  options.create = create;
+  EC_ASSIGN_OR_RETURN(auto target, oci::OpenTarget(ref, options));
+  return Opened{std::move(ref), std::move(target)};
+}
+
+Result<oci::Descriptor> ResolveNamed(Opened& opened, std::string_view what) {
+  std::string name = opened.ref.ReferenceOrDigest();
+  if (name.empty()) {
+    return InvalidArgument(StrCat(what, " ", opened.ref.str(),
+                                  " names no tag or digest; add :TAG or @DIGEST"));
+  }
+  return opened.target->Resolve(name);
+}
+
+std::string SourceDateEpochRfc3339() {
+  const char* env = std::getenv("SOURCE_DATE_EPOCH");
+  if (env == nullptr || *env == '\0') return "";
+  char* end = nullptr;
+  long long secs = std::strtoll(env, &end, 10);
+  if (*end != '\0' || secs < 0) return "";
+  std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string HumanBytes(std::int64_t n) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+Progress::Progress(std::string label) : label_(std::move(label)), enabled_(::isatty(2) == 1) {
+  if (!enabled_) return;
+  thread_ = std::thread([this] {
+    while (!stop_.load()) {
+      Draw(false);
+      for (int i = 0; i < 4 && !stop_.load(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+  });
+}
+
+Progress::~Progress() {
+  if (!enabled_) return;
+  stop_.store(true);
+  thread_.join();
+  Draw(true);
+}
+
+void Progress::Draw(bool final_line) {
+  std::int64_t total = total_.load();
+  std::int64_t done = done_.load();
+  std::string line = StrCat("\r", label_, " ", HumanBytes(done));
+  if (total > 0) line += StrCat(" / ", HumanBytes(total), " (", done * 100 / total, "%)");
+  std::cerr << line << "\x1b[K" << (final_line ? "\n" : "") << std::flush;
+}
+
+}  // namespace ec::cli

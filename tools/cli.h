@@ -1,0 +1,69 @@
+// What every export-center verb shares: output format, the one-line error report, exit codes,
+// target opening, and the progress meter (drawn only when stderr is a terminal).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "json/parse.h"
+#include "oci/reference.h"
+#include "oci/target.h"
+#include "status.h"
+
+namespace ec::cli {
+
+enum class Format { kText, kJson };
+
+// Exit codes: 0 success, 1 failure, 2 usage (CLI11 reports those itself).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// Prints "export-center: error: <message>" on stderr and returns the exit code for `status`.
+int Fail(const Status& status);
+
+// Adds "-o, --output text|json" to a verb that writes no file.
+void AddFormatOption(CLI::App* cmd, Format* format, bool short_flag = true);
+
+// Prints `j` (pretty, sorted keys) on stdout.
+void PrintJson(const json::Json& j);
+
+struct Opened {
+  oci::TargetRef ref;
+  std::unique_ptr<oci::Target> target;
+};
+// Parses and opens a target argument; `create` for destinations.
+Result<Opened> Open(std::string_view arg, bool create);
+// Resolves the tag or digest the argument names; `what` says which side ("source").
+Result<oci::Descriptor> ResolveNamed(Opened& opened, std::string_view what);
+
+// SOURCE_DATE_EPOCH as RFC 3339, or empty when unset or invalid.
+std::string SourceDateEpochRfc3339();
+
+// Shows "<label> 12.0 MiB / 40.0 MiB (30%)" on stderr every 200 ms while alive, if stderr is
+// a terminal; otherwise does nothing.
+class Progress {
+ public:
+  explicit Progress(std::string label);
+  ~Progress();
+  void SetTotal(std::int64_t total) { total_.store(total); }
+  void Add(std::int64_t bytes) { done_.fetch_add(bytes); }
+
+ private:
+  void Draw(bool final_line);
+  std::string label_;
+  bool enabled_;
+  std::atomic<std::int64_t> total_{0};
+  std::atomic<std::int64_t> done_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+std::string HumanBytes(std::int64_t n);
+
+}  // namespace ec::cli

@@ -1,0 +1,30 @@
+// export-center: packages and moves security evidence and images as OCI artifacts.
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "cli.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "export-center: build, copy and inspect OCI artifacts between registries, OCI image "
+      "layouts (oci:DIR[:TAG|@DIGEST]) and OCI archives (oci-archive:FILE[:TAG|@DIGEST], "
+      ".tar or .tar.zst)",
+      "export-center"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "export-center 0.1.0");
+  int exit_code = ec::cli::kExitOk;
+  ec::cli::AddPushCommand(app, &exit_code);
+  ec::cli::AddPullCommand(app, &exit_code);
+  ec::cli::AddCopyCommand(app, &exit_code);
+  ec::cli::AddManifestCommand(app, &exit_code);
+  ec::cli::AddBlobCommand(app, &exit_code);
+  ec::cli::AddTagsCommand(app, &exit_code);
+  ec::cli::AddResolveCommand(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : ec::cli::kExitUsage;
+  }
+  return exit_code;
+}
