@@ -72,9 +72,8 @@ Status ArchiveTarget::Load() {
     base_tar_ = work / "base.tar";
     EC_RETURN_IF_ERROR(DecompressZstdFile(file_, base_tar_).WithPrefix(StrCat("open ", Name())));
   }
-  auto index = TarIndex::Build(base_tar_);
-  if (!index.ok()) return index.status().WithPrefix(StrCat("open ", Name()));
-  base_ = std::move(index).value();
+  // TarIndex's errors already name the archive ("archive FILE: entry ...").
+  EC_ASSIGN_OR_RETURN(base_, TarIndex::Build(base_tar_));
   for (const auto& [name, loc] : base_->entries()) {
     if (name.rfind(kBlobsPrefix, 0) != 0) continue;
     std::string rest = name.substr(kBlobsPrefix.size());

@@ -80,8 +80,9 @@ TEST_CASE("ArchiveTarget refuses a truncated archive and names it", "[oci][archi
   std::filesystem::resize_file(dir / "a.tar", std::filesystem::file_size(dir / "a.tar") / 2);
   auto r = ArchiveTarget::Open(dir / "a.tar");
   REQUIRE_FALSE(r.ok());
-  CHECK_THAT(r.status().message(), Catch::StartsWith("open oci-archive:" + (dir / "a.tar").string() + ": "));
-  CHECK_THAT(r.status().message(), Catch::Contains("truncated or corrupt"));
+  CHECK(r.status().code() == Code::kDataLoss);
+  CHECK_THAT(r.status().message(),
+             Catch::StartsWith("archive " + (dir / "a.tar").string() + ": truncated or corrupt: "));
 }
 
 TEST_CASE("ArchiveTarget refuses tars that are not OCI archives", "[oci][archive]") {
