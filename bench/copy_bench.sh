@@ -25,11 +25,10 @@ rm -f "$WORK"/layer*.bin
 bytes=$(du -sb "$WORK/src" | cut -f1)
 sync
 
-# measure NAME CMD...: prints "seconds max_rss_kib" of one run, after dropping what it wrote.
+# measure CMD...: prints "seconds max_rss_kib" of one run.
 measure() {
-  local out
-  out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  echo "$out"
+  /usr/bin/time -o "$WORK/time.txt" -f '%e %M' "$@" >/dev/null 2>&1
+  tail -1 "$WORK/time.txt"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 

@@ -37,6 +37,9 @@ class GraphCopier {
   Result<CopyReport> Run(const Descriptor& root) {
     report_.root = root;
     EC_RETURN_IF_ERROR(Walk(root, 0));
+    std::vector<Descriptor> incoming = blobs_;
+    for (const auto& fm : manifests_in_order_) incoming.push_back(fm.desc);
+    EC_RETURN_IF_ERROR(dst_.Prepare(incoming).WithPrefix(StrCat("prepare ", dst_.Name())));
     EC_RETURN_IF_ERROR(CopyBlobs());
     for (const auto& fm : manifests_in_order_) {
       Status s = PushBytes(dst_, fm.desc, fm.bytes);

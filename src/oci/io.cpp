@@ -114,6 +114,17 @@ Status WriteAll(int fd, std::string_view bytes, std::string_view what) {
   return OkStatus();
 }
 
+Status PwriteAll(int fd, std::string_view bytes, std::int64_t offset, std::string_view what) {
+  while (!bytes.empty()) {
+    ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Unavailable(StrCat("write ", what, ": ", Errno()));
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+    offset += n;
+  }
+  return OkStatus();
+}
+
 Result<AtomicFile> AtomicFile::Create(const std::filesystem::path& dest) {
   std::string tmpl = (dest.parent_path() / StrCat(".", dest.filename().string(), ".tmp-XXXXXX")).string();
   int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);

@@ -93,6 +93,8 @@ Result<std::string> ReadAll(Reader& in, std::size_t limit, std::string_view what
 
 // Writes the whole buffer to `fd`, retrying short writes.
 Status WriteAll(int fd, std::string_view bytes, std::string_view what);
+// Writes the whole buffer at `offset` of `fd` (pwrite), retrying short writes.
+Status PwriteAll(int fd, std::string_view bytes, std::int64_t offset, std::string_view what);
 
 // A file written under a temporary name in the destination's directory and renamed over
 // the destination by Commit() after an fsync; dropped without Commit() it leaves nothing.

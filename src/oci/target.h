@@ -51,6 +51,13 @@ class Target {
     (void)artifact_type;
     return NotSupported(StrCat("referrers of ", Name()));
   }
+  // A hint before a copy: these blobs and manifests are about to be pushed. A target that
+  // lays data out ahead (an archive writing a sorted tar in one pass) uses it; the others
+  // ignore it. Pushes of other content still work.
+  virtual Status Prepare(const std::vector<Descriptor>& incoming) {
+    (void)incoming;
+    return OkStatus();
+  }
   // Makes everything pushed and tagged so far durable and visible to other processes (a
   // layout writes index.json, an archive writes its tar). Once per operation.
   virtual Status Commit() { return OkStatus(); }

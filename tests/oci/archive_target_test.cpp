@@ -2,6 +2,7 @@
 
 #include "oci/archive_target.h"
 #include "oci/media_types.h"
+#include "oci/memory_target.h"
 #include "oci/layout_index.h"
 #include "oci/tar.h"
 #include "support/test_support.h"
@@ -122,6 +123,42 @@ TEST_CASE("ArchiveTarget detects a blob whose bytes were altered inside the tar"
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == Code::kDataLoss);
   CHECK_THAT(r.status().message(), Catch::Contains("digest mismatch after 5000 bytes"));
+}
+
+TEST_CASE("ArchiveTarget writes the same bytes in one pass, staged, or with a missed announcement",
+          "[oci][archive]") {
+  TempDir dir;
+  MemoryTarget src;
+  TestImage img = PushRandomImage(src, 1, 3, 70000);
+  Descriptor sig = PushReferrer(src, img.manifest, "application/vnd.example.sig", 3);
+  std::vector<Descriptor> all = img.layers;
+  all.push_back(img.config);
+  all.push_back(img.manifest);
+  all.push_back(EmptyDescriptor());
+  auto sig_manifest = FetchManifest(src, sig);
+  REQUIRE(sig_manifest.ok());
+  const Manifest& sig_view = sig_manifest->manifest;
+  all.insert(all.end(), sig_view.layers.begin(), sig_view.layers.end());
+  all.push_back(sig);
+  auto write = [&](const std::string& name, bool prepare, bool announce_extra) {
+    auto t = OpenArchive(dir / name, true);
+    std::vector<Descriptor> announced = all;
+    if (announce_extra) announced.push_back(DescriptorOf(kOctetStream, "never pushed"));
+    if (prepare) REQUIRE_OK(t->Prepare(announced));
+    for (const auto& d : all) REQUIRE_OK(PushBytes(*t, d, FetchAll(src, d)));
+    REQUIRE_OK(t->Tag(img.manifest, "v1"));
+    REQUIRE_OK(t->Commit());
+    return ReadFile(dir / name);
+  };
+  std::string one_pass = write("direct.tar", true, false);
+  std::string staged = write("staged.tar", false, false);
+  std::string missed = write("missed.tar", true, true);
+  CHECK(one_pass == staged);
+  CHECK(missed == staged);
+  auto t = OpenArchive(dir / "direct.tar", false);
+  CHECK(t->Referrers(img.manifest, "")->size() == 1);
+  CHECK(FetchAll(*t, img.layers[2]) == FetchAll(src, img.layers[2]));
+  CHECK(CountEntries(dir.path()) == 3);  // no temporary files left
 }
 
 }  // namespace ec::oci

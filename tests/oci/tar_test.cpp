@@ -555,4 +555,34 @@ TEST_CASE("an empty entry list gives an empty tar that indexes to nothing", "[oc
 }
 
 }  // namespace
+TEST_CASE("an entry can be a byte range of another file, plain or compressed", "[oci][tar]") {
+  TempDir dir;
+  fs::path source = dir / "source";
+  std::string bytes = Pattern(100000, 5);
+  WriteFile(source, bytes);
+  std::vector<TarWriteEntry> entries = {
+      {.name = "blobs/range", .bytes = std::nullopt, .source = source, .size = 4321,
+       .source_offset = 777},
+  };
+  for (TarCompression c : {TarCompression::kNone, TarCompression::kZstd}) {
+    fs::path tar = dir / (c == TarCompression::kNone ? "out.tar" : "out.tar.zst");
+    REQUIRE(WriteDeterministicTar(tar, entries, c).ok());
+    fs::path plain = tar;
+    if (c == TarCompression::kZstd) {
+      plain = dir / "decompressed.tar";
+      REQUIRE(DecompressZstdFile(tar, plain).ok());
+      CHECK(ReadFile(plain) == ReadFile(dir / "out.tar"));
+    }
+    auto index = TarIndex::Build(plain);
+    REQUIRE(index.ok());
+    auto loc = index->Find("blobs/range");
+    REQUIRE(loc);
+    CHECK(ReadFile(plain).substr(static_cast<std::size_t>(loc->offset), 4321) == bytes.substr(777, 4321));
+  }
+  entries[0].source_offset = 99000;  // runs past the end of the source
+  Status s = WriteDeterministicTar(dir / "short.tar", entries, TarCompression::kNone);
+  CHECK(s.code() == Code::kDataLoss);
+  CHECK_THAT(s.message(), Catch::EndsWith("got 1000 bytes, want 4321"));
+}
+
 }  // namespace ec::oci
