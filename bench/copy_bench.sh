@@ -31,38 +31,50 @@ measure() {
   tail -1 "$WORK/time.txt"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+best() { sort -n | head -1; }
 
-declare -A secs rss
-run_case() {  # NAME SETUP_CMD -- CMD...
-  local name=$1; shift
-  local t=() r=()
-  for _ in $(seq 1 "$RUNS"); do
+"$EC" copy "oci:$WORK/src:v1" "oci-archive:$WORK/a.tar:v1" >/dev/null
+CASES=(ec_layout_to_archive cp_layout_sync cp_layout ec_archive_to_layout cp_archive_sync cp_archive)
+run_one() {  # NAME: one timed run of the case
+  case $1 in
+    ec_layout_to_archive) measure "$EC" copy "oci:$WORK/src:v1" "oci-archive:$WORK/out.tar:v1" ;;
+    ec_archive_to_layout) measure "$EC" copy "oci-archive:$WORK/a.tar:v1" "oci:$WORK/out:v1" ;;
+    cp_layout) measure cp -r "$WORK/src" "$WORK/cp" ;;
+    cp_layout_sync) measure sh -c "cp -r '$WORK/src' '$WORK/cp' && sync" ;;
+    cp_archive) measure cp "$WORK/a.tar" "$WORK/cp.tar" ;;
+    cp_archive_sync) measure sh -c "cp '$WORK/a.tar' '$WORK/cp.tar' && sync" ;;
+  esac
+}
+# Rounds interleave the cases, so that a noisy moment on a shared disk hits all of them.
+declare -A times rsss
+n=${#CASES[@]}
+for round in $(seq 1 "$RUNS"); do
+  # Each round starts one case later, so no case always follows the same neighbour.
+  for k in $(seq 0 $((n - 1))); do
+    c=${CASES[$(((round + k) % n))]}
     rm -rf "$WORK/out" "$WORK/out.tar" "$WORK/cp.tar" "$WORK/cp"; sync
     echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
-    read -r s m < <(measure "$@")
-    t+=("$s"); r+=("$m")
+    read -r s m < <(run_one "$c")
+    times[$c]+="$s "; rsss[$c]+="$m "
   done
-  secs[$name]=$(printf '%s\n' "${t[@]}" | median)
-  rss[$name]=$(printf '%s\n' "${r[@]}" | median)
-}
-
-run_case ec_layout_to_archive "$EC" copy "oci:$WORK/src:v1" "oci-archive:$WORK/out.tar:v1"
-"$EC" copy "oci:$WORK/src:v1" "oci-archive:$WORK/a.tar:v1" >/dev/null
-run_case ec_archive_to_layout "$EC" copy "oci-archive:$WORK/a.tar:v1" "oci:$WORK/out:v1"
-run_case cp_layout cp -r "$WORK/src" "$WORK/cp"
-run_case cp_layout_sync sh -c "cp -r '$WORK/src' '$WORK/cp' && sync"
-run_case cp_archive cp "$WORK/a.tar" "$WORK/cp.tar"
-run_case cp_archive_sync sh -c "cp '$WORK/a.tar' '$WORK/cp.tar' && sync"
+  echo "round $round of $RUNS done" >&2
+done
+declare -A secs rss fastest
+for c in "${CASES[@]}"; do
+  secs[$c]=$(tr ' ' '\n' <<<"${times[$c]}" | grep . | median)
+  fastest[$c]=$(tr ' ' '\n' <<<"${times[$c]}" | grep . | best)
+  rss[$c]=$(tr ' ' '\n' <<<"${rsss[$c]}" | grep . | median)
+done
 
 mbps() { awk -v b="$bytes" -v s="$1" 'BEGIN {printf "%.0f", b / 1e6 / s}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b / a}'; }
 echo
 echo "bytes: $bytes ($LAYERS layers x $LAYER_MIB MiB), median of $RUNS runs, page cache dropped before each run: $( [ -w /proc/sys/vm/drop_caches ] && echo yes || echo no)"
-printf '| %-34s | %8s | %8s | %13s |\n' "case" "MB/s" "peak RSS" "vs cp+sync"
-printf '|%s|%s|%s|%s|\n' "------------------------------------" "----------" "----------" "---------------"
-row() {  # NAME PEER
-  printf '| %-34s | %8s | %6s MiB | %13s |\n' "$1" "$(mbps "${secs[$1]}")" "$((${rss[$1]} / 1024))" \
-    "$( [ -n "${2:-}" ] && ratio "${secs[$1]}" "${secs[$2]}" || echo -)"
+printf '| %-22s | %11s | %11s | %8s | %10s |\n' "case" "median MB/s" "best MB/s" "peak RSS" "vs cp+sync"
+printf '|%s|%s|%s|%s|%s|\n' "------------------------" "-------------" "-------------" "----------" "------------"
+row() {  # NAME PEER: the ratio is of medians
+  printf '| %-22s | %11s | %11s | %4s MiB | %10s |\n' "$1" "$(mbps "${secs[$1]}")" "$(mbps "${fastest[$1]}")" \
+    "$((${rss[$1]} / 1024))" "$( [ -n "${2:-}" ] && ratio "${secs[$1]}" "${secs[$2]}" || echo -)"
 }
 row ec_layout_to_archive cp_layout_sync
 row cp_layout_sync

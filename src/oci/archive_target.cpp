@@ -1,6 +1,8 @@
 #include "oci/archive_target.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "oci/limits.h"
 #include "oci/media_types.h"
@@ -200,8 +202,10 @@ Status ArchiveTarget::Prepare(const std::vector<Descriptor>& incoming) {
     slots[item.tar_name] = Slot{offset, item.file->size, false};
     offset += item.file->size + internal::TarPadding(item.file->size);
   }
-  // Padding and not-yet-written data read as zeros.
-  if (::ftruncate(file.fd(), offset) != 0) {
+  // Reserve the space in one go, so the file stays contiguous although pushes land in it
+  // concurrently and out of order (a fragmented archive reads slowly); padding and
+  // not-yet-written data read as zeros.
+  if (::posix_fallocate(file.fd(), 0, offset) != 0 && ::ftruncate(file.fd(), offset) != 0) {
     return Unavailable(StrCat(what, ": extend ", file.temp_path().string(), " failed"));
   }
   std::lock_guard lock(mu_);
