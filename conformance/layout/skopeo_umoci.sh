@@ -36,4 +36,20 @@ equal "artifact digest preserved" "$(digest_of "$WORK/skart" a1)" "$(digest_of "
 check "export-center reads the artifact back from skopeo's layout" "$EC" pull "oci:$WORK/skart:a1" -o "$WORK/pulled"
 equal "pulled file is byte-identical" "$(cat "$WORK/pulled/evidence.json")" '{"finding":"CVE-2024-0001"}'
 
+# A multi-arch image: two umoci images under one index.
+make_umoci_image "$WORK/multi" amd64
+umoci config --image "$WORK/multi:amd64" --tag arm64 --architecture arm64 >/dev/null
+make_index "$WORK/multi" all amd64:linux/amd64 arm64:linux/arm64
+index_digest=$(digest_of "$WORK/multi" all)
+arm_digest=$(digest_of "$WORK/multi" arm64)
+check "copy a whole multi-arch index" "$EC" copy "oci:$WORK/multi:all" "oci:$WORK/multi-copy:all"
+equal "index digest preserved" "$(digest_of "$WORK/multi-copy" all)" "$index_digest"
+check "skopeo copies our index with --all" skopeo copy -q --all "oci:$WORK/multi-copy:all" "oci:$WORK/multi-skopeo:all"
+equal "skopeo keeps the index digest" "$(digest_of "$WORK/multi-skopeo" all)" "$index_digest"
+check "copy one platform out of the index" "$EC" copy --platform linux/arm64 "oci:$WORK/multi:all" "oci:$WORK/arm:v1"
+equal "--platform picks the arm64 manifest" "$(digest_of "$WORK/arm" v1)" "$arm_digest"
+equal "--platform copies only that image" "$(jq '.manifests | length' "$WORK/arm/index.json")" 1
+expect_fail "an absent platform lists the ones there are" "available: linux/amd64, linux/arm64" \
+  "$EC" copy --platform linux/s390x "oci:$WORK/multi:all" "oci:$WORK/none:v1"
+
 finish
