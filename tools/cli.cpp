@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "oci/open_target.h"
+#include "oci/remote/credentials.h"
 
 namespace ec::cli {
 
@@ -26,10 +27,70 @@ void AddFormatOption(CLI::App* cmd, Format* format, bool short_flag) {
 
 void PrintJson(const json::Json& j) { std::cout << j.dump(2) << "\n"; }
 
+RegistryFlags& GlobalRegistryFlags() {
+  static RegistryFlags flags;
+  return flags;
+}
+
+void AddRegistryFlags(CLI::App& app) {
+  RegistryFlags& f = GlobalRegistryFlags();
+  app.add_flag("--plain-http", f.plain_http, "talk to registries over http:// (e.g. a local test registry)");
+  app.add_flag("--insecure", f.insecure, "do not verify registries' TLS certificates");
+  app.add_option("--ca-file", f.ca_file, "PEM file of extra CA certificates for registries");
+  app.add_option("--registry-config", f.registry_config,
+                 "Docker config.json with credentials (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json)");
+  app.add_option("-u,--username", f.username, "registry user name (with --password-stdin)");
+  app.add_flag("--password-stdin", f.password_stdin, "read the registry password or token from stdin");
+}
+
+namespace {
+
+Result<std::shared_ptr<oci::remote::CredentialStore>> Credentials() {
+  static std::shared_ptr<oci::remote::CredentialStore> store;
+  if (store) return store;
+  const RegistryFlags& f = GlobalRegistryFlags();
+  auto loaded = f.registry_config.empty() ? oci::remote::CredentialStore::LoadDefault()
+                                          : oci::remote::CredentialStore::Load(f.registry_config);
+  if (!loaded.ok()) return loaded.status();
+  store = std::make_shared<oci::remote::CredentialStore>(std::move(loaded).value());
+  return store;
+}
+
+Result<oci::remote::Credential> ExplicitCredential() {
+  static std::optional<oci::remote::Credential> cred;
+  if (cred) return *cred;
+  const RegistryFlags& f = GlobalRegistryFlags();
+  oci::remote::Credential c;
+  if (f.password_stdin && f.username.empty()) {
+    return InvalidArgument("--password-stdin needs --username");
+  }
+  if (!f.username.empty()) {
+    if (!f.password_stdin) return InvalidArgument("--username needs --password-stdin (passwords are not taken as arguments)");
+    std::string password;
+    std::getline(std::cin, password);
+    while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) password.pop_back();
+    c.username = f.username;
+    c.password = password;
+  }
+  cred = c;
+  return c;
+}
+
+}  // namespace
+
 Result<Opened> Open(std::string_view arg, bool create) {
   EC_ASSIGN_OR_RETURN(oci::TargetRef ref, oci::TargetRef::Parse(arg));
   oci::OpenOptions options;
   options.create = create;
+  if (ref.kind == oci::TargetKind::kRegistry) {
+    const RegistryFlags& f = GlobalRegistryFlags();
+    options.registry.plain_http = f.plain_http;
+    options.registry.http.insecure = f.insecure;
+    options.registry.http.ca_file = f.ca_file;
+    EC_ASSIGN_OR_RETURN(options.registry.credentials, Credentials());
+    EC_ASSIGN_OR_RETURN(oci::remote::Credential explicit_cred, ExplicitCredential());
+    if (!explicit_cred.empty()) options.registry.credentials->SetOverride(ref.remote.registry, explicit_cred);
+  }
   EC_ASSIGN_OR_RETURN(auto target, oci::OpenTarget(ref, options));
   return Opened{std::move(ref), std::move(target)};
 }

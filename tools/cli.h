@@ -33,6 +33,18 @@ void AddFormatOption(CLI::App* cmd, Format* format, bool short_flag = true);
 // Prints `j` (pretty, sorted keys) on stdout.
 void PrintJson(const json::Json& j);
 
+// Registry flags shared by every verb (given before or after the verb).
+struct RegistryFlags {
+  bool plain_http = false;
+  bool insecure = false;
+  std::string ca_file;
+  std::string registry_config;
+  std::string username;
+  bool password_stdin = false;
+};
+RegistryFlags& GlobalRegistryFlags();
+void AddRegistryFlags(CLI::App& app);
+
 struct Opened {
   oci::TargetRef ref;
   std::unique_ptr<oci::Target> target;

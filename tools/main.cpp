@@ -6,11 +6,13 @@
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "export-center: build, copy and inspect OCI artifacts between registries, OCI image "
-      "layouts (oci:DIR[:TAG|@DIGEST]) and OCI archives (oci-archive:FILE[:TAG|@DIGEST], "
-      ".tar or .tar.zst)",
+      "export-center: build, copy and inspect OCI artifacts between registries "
+      "(HOST[:PORT]/REPO[:TAG|@DIGEST]), OCI image layouts (oci:DIR[:TAG|@DIGEST]) and OCI "
+      "archives (oci-archive:FILE[:TAG|@DIGEST], .tar or .tar.zst)",
       "export-center"};
   app.require_subcommand(1);
+  app.fallthrough();  // registry flags work before or after the verb
+  ec::cli::AddRegistryFlags(app);
   app.set_version_flag("--version", "export-center 0.1.0");
   int exit_code = ec::cli::kExitOk;
   ec::cli::AddPushCommand(app, &exit_code);

@@ -41,6 +41,10 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(const std::filesystem::path
   return std::unique_ptr<FileReader>(new FileReader(std::move(fd), path.string(), offset, end));
 }
 
+std::unique_ptr<FileReader> FileReader::FromFd(UniqueFd fd, std::string name) {
+  return std::unique_ptr<FileReader>(new FileReader(std::move(fd), std::move(name), 0, -1));
+}
+
 Result<std::size_t> FileReader::Read(std::span<char> buf) {
   std::size_t want = buf.size();
   if (end_ >= 0) want = static_cast<std::size_t>(std::min<std::int64_t>(end_ - pos_, static_cast<std::int64_t>(want)));

@@ -59,6 +59,8 @@ class FileReader final : public Reader {
   static Result<std::unique_ptr<FileReader>> Open(const std::filesystem::path& path,
                                                   std::int64_t offset = 0,
                                                   std::int64_t length = -1);
+  // Reads an already open file (e.g. an unlinked spool file) from its start.
+  static std::unique_ptr<FileReader> FromFd(UniqueFd fd, std::string name);
   Result<std::size_t> Read(std::span<char> buf) override;
 
  private:

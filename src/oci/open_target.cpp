@@ -2,6 +2,7 @@
 
 #include "oci/archive_target.h"
 #include "oci/layout_target.h"
+#include "oci/remote/registry_target.h"
 
 namespace ec::oci {
 
@@ -19,12 +20,12 @@ Result<std::unique_ptr<Target>> OpenTarget(const TargetRef& ref, const OpenOptio
       EC_ASSIGN_OR_RETURN(auto t, ArchiveTarget::Open(ref.path, ao));
       return std::unique_ptr<Target>(std::move(t));
     }
-    case TargetKind::kRegistry:
-      break;
+    case TargetKind::kRegistry: {
+      auto client = std::make_shared<remote::RegistryClient>(ref.remote.registry, options.registry);
+      return std::unique_ptr<Target>(new remote::RegistryTarget(std::move(client), ref.remote.repository));
+    }
   }
-  return NotSupported(StrCat("open ", ref.str(),
-                             ": registry targets are not built into this version yet; use "
-                             "oci:DIR or oci-archive:FILE"));
+  return Internal("unknown target kind");
 }
 
 }  // namespace ec::oci

@@ -4,12 +4,14 @@
 #include <memory>
 
 #include "oci/reference.h"
+#include "oci/remote/registry_client.h"
 #include "oci/target.h"
 
 namespace ec::oci {
 
 struct OpenOptions {
   bool create = false;   // a destination: create the layout or archive if missing
+  remote::RegistryOptions registry;  // for registry references
 };
 
 Result<std::unique_ptr<Target>> OpenTarget(const TargetRef& ref, const OpenOptions& options = {});

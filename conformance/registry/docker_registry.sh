@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# export-center against Debian's docker-registry (distribution 2.8.2) on loopback: push, pull,
+# copy in every direction with digests preserved, the referrers fallback tag, and skopeo
+# reading what we push and writing what we read. Then the same registry with htpasswd basic
+# auth: refused without credentials, accepted with --username/--password-stdin or config.json.
+here=$(cd "$(dirname "$0")/.." && pwd)
+source "$here/lib/harness.sh"
+source "$here/lib/images.sh"
+source "$here/lib/registry.sh"
+EC=$1
+require_tool docker-registry; require_tool skopeo; require_tool umoci; require_tool jq; require_tool curl; require_tool htpasswd
+ec() { "$EC" --plain-http "$@"; }
+
+start_registry open
+R=$REGISTRY_open
+
+echo '{"advisory":"GHSA-0001"}' > "$WORK/a.json"
+head -c 3000000 /dev/urandom > "$WORK/big.bin"
+check "push an artifact to the registry" ec push "$R/ec/art:v1" "$WORK/a.json:application/json" "$WORK/big.bin" --artifact-type application/vnd.example.evidence
+art=$(ec resolve "$R/ec/art:v1")
+[[ "$art" == sha256:* ]] && pass "resolve a registry tag" || fail "resolve a registry tag" "$art"
+equal "manifest get is byte-exact" "sha256:$(ec manifest get "$R/ec/art:v1" | sha256sum | cut -d' ' -f1)" "$art"
+check "pull the artifact's files" ec pull "$R/ec/art:v1" -o "$WORK/pulled"
+cmp -s "$WORK/big.bin" "$WORK/pulled/big.bin" && pass "pulled blob is byte-identical" || fail "pulled blob is byte-identical"
+equal "tags lists the tag" "$(ec tags "$R/ec/art")" "v1"
+
+make_umoci_image "$WORK/umoci" latest
+img=$(digest_of "$WORK/umoci" latest)
+check "copy an image layout into the registry" ec copy "oci:$WORK/umoci:latest" "$R/ec/img:1"
+equal "registry keeps the image digest" "$(ec resolve "$R/ec/img:1")" "$img"
+check "skopeo reads what export-center pushed" skopeo copy -q --src-tls-verify=false "docker://$R/ec/img:1" "oci:$WORK/sk:1"
+equal "digest preserved export-center -> registry -> skopeo" "$(digest_of "$WORK/sk" 1)" "$img"
+check "skopeo pushes an image" skopeo copy -q --dest-tls-verify=false "oci:$WORK/umoci:latest" "docker://$R/sk/img:s1"
+check "export-center pulls what skopeo pushed" ec copy "$R/sk/img:s1" "oci:$WORK/fromreg:s1"
+equal "digest preserved skopeo -> registry -> export-center" "$(digest_of "$WORK/fromreg" s1)" "$img"
+check "copy registry to registry" ec copy "$R/ec/img:1" "$R/other/img:2"
+equal "registry to registry keeps the digest" "$(ec resolve "$R/other/img:2")" "$img"
+out=$(ec copy "$R/ec/img:1" "$R/other/img:2" -o json)
+equal "a repeated copy moves nothing" "$(jq -c '[.blobsCopied,.manifestsCopied]' <<<"$out")" "[0,0]"
+
+# Referrers: distribution 2.8 has no referrers API, so the fallback tag carries them.
+echo '{"sig":"x"}' > "$WORK/sig.json"
+check "push a referrer with a subject" ec push "$R/ec/img:sig" "$WORK/sig.json:application/json" --artifact-type application/vnd.example.sig --subject "$img"
+fallback=$(curl -s -H 'Accept: application/vnd.oci.image.index.v1+json' "http://$R/v2/ec/img/manifests/sha256-${img#sha256:}")
+sig=$(ec resolve "$R/ec/img:sig")
+equal "the fallback tag lists the referrer" "$(jq -r '.manifests[0].digest' <<<"$fallback")" "$sig"
+equal "the fallback entry carries the artifactType" "$(jq -r '.manifests[0].artifactType' <<<"$fallback")" "application/vnd.example.sig"
+check "copy -r carries referrers to a layout" ec copy -r "$R/ec/img:1" "oci:$WORK/withrefs:1"
+check "the referrer arrived in the layout" ec resolve "oci:$WORK/withrefs@$sig"
+check "copy -r into another repository" ec copy -r "$R/ec/img:1" "$R/third/img:1"
+equal "the referrer is discoverable there too" \
+  "$(curl -s -H 'Accept: application/vnd.oci.image.index.v1+json' "http://$R/v2/third/img/manifests/sha256-${img#sha256:}" | jq -r '.manifests[0].digest')" "$sig"
+
+expect_fail "a missing tag is named" "not found" ec resolve "$R/ec/img:nope"
+expect_fail "a missing repository is named" "not found" ec copy "$R/none/img:1" "oci:$WORK/none:1"
+
+# Basic auth with htpasswd (bcrypt).
+htpasswd -Bbc "$WORK/htpasswd" ecuser ecpass >/dev/null 2>&1
+start_registry auth htpasswd "$WORK/htpasswd"
+A=$REGISTRY_auth
+expect_fail "no credentials: told how to give them" "asks for a username and password" ec push "$A/ec/art:v1" "$WORK/a.json"
+check "--username with --password-stdin" sh -c "echo ecpass | '$EC' --plain-http copy 'oci:$WORK/umoci:latest' '$A/ec/img:1' --username ecuser --password-stdin"
+expect_fail "a wrong password is refused" "HTTP 401" sh -c "echo nope | '$EC' --plain-http resolve '$A/ec/img:1' --username ecuser --password-stdin"
+mkdir -p "$WORK/docker"
+printf '{"auths":{"%s":{"auth":"%s"}}}' "$A" "$(printf 'ecuser:ecpass' | base64)" > "$WORK/docker/config.json"
+equal "credentials from config.json" "$(DOCKER_CONFIG="$WORK/docker" ec resolve "$A/ec/img:1")" "$img"
+equal "credentials from --registry-config" "$(ec resolve "$A/ec/img:1" --registry-config "$WORK/docker/config.json")" "$img"
+
+finish
