@@ -13,5 +13,6 @@ void AddManifestCommand(CLI::App& app, int* exit_code);
 void AddBlobCommand(CLI::App& app, int* exit_code);
 void AddTagsCommand(CLI::App& app, int* exit_code);
 void AddResolveCommand(CLI::App& app, int* exit_code);
+void AddDiscoverCommand(CLI::App& app, int* exit_code);
 
 }  // namespace ec::cli

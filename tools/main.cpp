@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   ec::cli::AddBlobCommand(app, &exit_code);
   ec::cli::AddTagsCommand(app, &exit_code);
   ec::cli::AddResolveCommand(app, &exit_code);
+  ec::cli::AddDiscoverCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

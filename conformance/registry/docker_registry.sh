@@ -37,6 +37,10 @@ check "copy registry to registry" ec copy "$R/ec/img:1" "$R/other/img:2"
 equal "registry to registry keeps the digest" "$(ec resolve "$R/other/img:2")" "$img"
 out=$(ec copy "$R/ec/img:1" "$R/other/img:2" -o json)
 equal "a repeated copy moves nothing" "$(jq -c '[.blobsCopied,.manifestsCopied]' <<<"$out")" "[0,0]"
+out=$(ec copy "$R/ec/art:v1" "$R/mounted/art:v1" -o json)
+equal "same registry: blobs are mounted, no bytes move" "$(jq -c '[.blobsCopied > 0, .bytesCopied]' <<<"$out")" "[true,0]"
+cmp -s <(ec blob get "$R/mounted/art@$(ec manifest get "$R/ec/art:v1" | jq -r '.layers[1].digest')" -o -) "$WORK/big.bin" \
+  && pass "a mounted blob reads back" || fail "a mounted blob reads back"
 
 # Referrers: distribution 2.8 has no referrers API, so the fallback tag carries them.
 echo '{"sig":"x"}' > "$WORK/sig.json"
@@ -50,6 +54,16 @@ check "the referrer arrived in the layout" ec resolve "oci:$WORK/withrefs@$sig"
 check "copy -r into another repository" ec copy -r "$R/ec/img:1" "$R/third/img:1"
 equal "the referrer is discoverable there too" \
   "$(curl -s -H 'Accept: application/vnd.oci.image.index.v1+json' "http://$R/v2/third/img/manifests/sha256-${img#sha256:}" | jq -r '.manifests[0].digest')" "$sig"
+
+equal "discover shows the referrer" "$(ec discover "$R/ec/img:1" -o json | jq -r '.referrers[0].digest')" "$sig"
+ec discover "$R/ec/img:1" | grep -q "application/vnd.example.sig  $sig" && pass "discover prints a tree" || fail "discover prints a tree"
+
+# cosign keeps signatures under a digest tag; copy -r carries it.
+echo '{"cosign":"sig"}' > "$WORK/cosign.json"
+cosign_tag="sha256-${img#sha256:}.sig"
+check "push a cosign-style signature tag" ec push "$R/ec/img:$cosign_tag" "$WORK/cosign.json:application/vnd.dev.cosign.simplesigning.v1+json" --artifact-type application/vnd.dev.cosign.artifact.sig.v1+json
+check "copy -r with the cosign tag" ec copy -r "$R/ec/img:1" "$R/fourth/img:1"
+equal "the cosign tag arrived" "$(ec resolve "$R/fourth/img:$cosign_tag")" "$(ec resolve "$R/ec/img:$cosign_tag")"
 
 expect_fail "a missing tag is named" "not found" ec resolve "$R/ec/img:nope"
 expect_fail "a missing repository is named" "not found" ec copy "$R/none/img:1" "oci:$WORK/none:1"

@@ -46,6 +46,10 @@ class GraphCopier {
       if (!s.ok()) return s.WithPrefix(StrCat("copy manifest ", fm.desc.digest.str(), " to ", dst_.Name()));
       ++report_.manifests_copied;
     }
+    for (const auto& [tag, desc] : tags_) {
+      EC_RETURN_IF_ERROR(dst_.Tag(desc, tag).WithPrefix(StrCat("copy tag ", tag)));
+      ++report_.tags_copied;
+    }
     return report_;
   }
 
@@ -72,6 +76,17 @@ class GraphCopier {
       manifests_in_order_.push_back(std::move(fetched).value());
     }
     if (options_.referrers) {
+      // cosign keeps signatures, attestations and SBOMs under digest tags, not as referrers.
+      for (const char* suffix : {".sig", ".att", ".sbom"}) {
+        std::string tag = StrCat(desc.digest.algorithm_name(), "-", desc.digest.hex(), suffix);
+        auto tagged = src_.Resolve(tag);
+        if (!tagged.ok()) {
+          if (tagged.status().code() == Code::kNotFound) continue;
+          return tagged.status().WithPrefix(StrCat("look for cosign tag ", tag));
+        }
+        EC_RETURN_IF_ERROR(Walk(*tagged, depth + 1));
+        tags_.emplace_back(tag, *tagged);
+      }
       auto referrers = src_.Referrers(desc, "");
       if (!referrers.ok()) {
         return referrers.status().WithPrefix(StrCat("list referrers of ", desc.digest.str()));
@@ -88,15 +103,31 @@ class GraphCopier {
       ++report_.blobs_skipped;
       return OkStatus();
     }
+    // Same registry: let it link the blob instead of moving the bytes.
+    EC_ASSIGN_OR_RETURN(bool mounted, dst_.Mount(blob, src_));
+    if (!mounted) {
+      Status s;
+      for (int attempt = 0; attempt < kBlobAttempts; ++attempt) {
+        s = CopyBytes(blob);
+        // Transient failures start over from a fresh read of the source.
+        if (s.code() != Code::kUnavailable) break;
+      }
+      EC_RETURN_IF_ERROR(s);
+    }
+    std::lock_guard lock(mu_);
+    ++report_.blobs_copied;
+    report_.bytes_copied += mounted ? 0 : blob.size;
+    return OkStatus();
+  }
+
+  Status CopyBytes(const Descriptor& blob) {
     auto reader = src_.Fetch(blob);
     if (!reader.ok()) return reader.status().WithPrefix(StrCat("copy from ", src_.Name()));
     CountingReader counting(**reader, options_.on_bytes);
-    EC_RETURN_IF_ERROR(dst_.Push(blob, counting));
-    std::lock_guard lock(mu_);
-    ++report_.blobs_copied;
-    report_.bytes_copied += blob.size;
-    return OkStatus();
+    return dst_.Push(blob, counting);
   }
+
+  static constexpr int kBlobAttempts = 3;
 
   Status CopyBlobs() {
     std::sort(blobs_.begin(), blobs_.end(),
@@ -134,6 +165,7 @@ class GraphCopier {
   std::set<std::string> visited_;
   std::vector<Descriptor> blobs_;
   std::vector<FetchedManifest> manifests_in_order_;  // children before parents
+  std::vector<std::pair<std::string, Descriptor>> tags_;  // cosign digest tags to carry
   std::mutex mu_;
 };
 

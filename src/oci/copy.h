@@ -17,7 +17,8 @@ namespace ec::oci {
 
 struct CopyOptions {
   int concurrency = 3;                  // blobs copied at once (oras and containerd use 3)
-  bool referrers = false;               // also copy referrers of every copied manifest, recursively
+  bool referrers = false;               // also copy referrers of every copied manifest (and
+                                        // cosign's sha256-<hex>.sig/.att/.sbom tags), recursively
   std::optional<Platform> platform;     // narrow an index root to the one matching manifest
   // Called once, after the walk, with the bytes of the blobs to copy.
   std::function<void(std::int64_t total)> on_total;
@@ -33,6 +34,7 @@ struct CopyReport {
   int manifests_skipped = 0;
   std::int64_t bytes_copied = 0;
   std::int64_t bytes_total = 0;         // of the blobs the walk found missing
+  int tags_copied = 0;                  // cosign digest tags carried with --referrers
 };
 
 Result<CopyReport> CopyGraph(Target& src, Target& dst, const Descriptor& root,

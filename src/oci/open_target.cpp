@@ -1,5 +1,8 @@
 #include "oci/open_target.h"
 
+#include <map>
+#include <mutex>
+
 #include "oci/archive_target.h"
 #include "oci/layout_target.h"
 #include "oci/remote/registry_target.h"
@@ -21,7 +24,16 @@ Result<std::unique_ptr<Target>> OpenTarget(const TargetRef& ref, const OpenOptio
       return std::unique_ptr<Target>(std::move(t));
     }
     case TargetKind::kRegistry: {
-      auto client = std::make_shared<remote::RegistryClient>(ref.remote.registry, options.registry);
+      // Targets of one registry share a client: one token cache, one connection limit, and
+      // cross-repository mounts with a token that covers both repositories.
+      static std::mutex mu;
+      static std::map<std::string, std::weak_ptr<remote::RegistryClient>> clients;
+      std::lock_guard lock(mu);
+      auto client = clients[ref.remote.registry].lock();
+      if (!client) {
+        client = std::make_shared<remote::RegistryClient>(ref.remote.registry, options.registry);
+        clients[ref.remote.registry] = client;
+      }
       return std::unique_ptr<Target>(new remote::RegistryTarget(std::move(client), ref.remote.repository));
     }
   }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "oci/descriptor.h"
@@ -51,6 +52,15 @@ class Target {
     (void)artifact_type;
     return NotSupported(StrCat("referrers of ", Name()));
   }
+  // Makes `desc`, held by `source`, available here without copying its bytes (a registry's
+  // cross-repository mount). False when this target cannot: the caller copies the bytes.
+  virtual Result<bool> Mount(const Descriptor& desc, Target& source) {
+    (void)desc;
+    (void)source;
+    return false;
+  }
+  // Where a registry target lives: {host, repository}; empty for local targets.
+  virtual std::pair<std::string, std::string> RegistryLocation() const { return {}; }
   // A hint before a copy: these blobs and manifests are about to be pushed. A target that
   // lays data out ahead (an archive writing a sorted tar in one pass) uses it; the others
   // ignore it. Pushes of other content still work.

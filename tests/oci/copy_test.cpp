@@ -179,4 +179,55 @@ TEST_CASE("CopyGraph gives byte-identical layouts and archives whatever the conc
   CHECK(archives[0] == archives[1]);
 }
 
+TEST_CASE("CopyGraph with referrers carries cosign digest tags", "[oci][copy]") {
+  MemoryTarget src, dst;
+  TestImage img = PushRandomImage(src, 1);
+  TestImage sig = PushRandomImage(src, 7, 1, 100);
+  std::string tag = "sha256-" + img.manifest.digest.hex() + ".sig";
+  REQUIRE_OK(src.Tag(sig.manifest, tag));
+  CopyOptions options;
+  options.referrers = true;
+  auto report = CopyGraph(src, dst, img.manifest, options);
+  REQUIRE(report.ok());
+  CHECK(report->tags_copied == 1);
+  auto moved = dst.Resolve(tag);
+  REQUIRE(moved.ok());
+  CHECK(moved->digest == sig.manifest.digest);
+  MemoryTarget plain;
+  REQUIRE(CopyGraph(src, plain, img.manifest).ok());
+  CHECK(plain.Resolve(tag).status().code() == Code::kNotFound);
+}
+
+TEST_CASE("CopyGraph retries a blob after a transient failure", "[oci][copy]") {
+  MemoryTarget inner, dst;
+  TestImage img = PushRandomImage(inner, 1);
+  class Flaky final : public Target {
+   public:
+    explicit Flaky(Target& t) : t_(t) {}
+    std::string Name() const override { return "flaky"; }
+    Result<std::unique_ptr<Reader>> Fetch(const Descriptor& d) override {
+      if (!IsManifestType(d.media_type) && failures_ < 2) {
+        ++failures_;
+        return Unavailable("flaky: connection reset");
+      }
+      return t_.Fetch(d);
+    }
+    Result<bool> Exists(const Descriptor& d) override { return t_.Exists(d); }
+    Result<Descriptor> Stat(const Digest& d) override { return t_.Stat(d); }
+    Status Push(const Descriptor& d, Reader& r) override { return t_.Push(d, r); }
+    Result<Descriptor> Resolve(std::string_view r) override { return t_.Resolve(r); }
+    Status Tag(const Descriptor& d, std::string_view tag) override { return t_.Tag(d, tag); }
+    int failures_ = 0;
+
+   private:
+    Target& t_;
+  } flaky(inner);
+  CopyOptions options;
+  options.concurrency = 1;
+  auto report = CopyGraph(flaky, dst, img.manifest, options);
+  REQUIRE(report.ok());
+  CHECK(flaky.failures_ == 2);
+  CHECK(*dst.Exists(img.manifest));
+}
+
 }  // namespace ec::oci

@@ -6,6 +6,7 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -45,6 +46,18 @@ class RegistryClient {
   Result<HttpResponse> Send(HttpRequest request, std::string_view repository,
                             std::string_view actions);
 
+  // The upload ladder's rung this registry accepted last: 0 monolithic PUT, 1 one streamed
+  // PATCH, 2 chunked PATCH. Moves up when a registry refuses a rung.
+  int upload_rung() const { return upload_rung_.load(); }
+  void RaiseUploadRung(int rung) {
+    int cur = upload_rung_.load();
+    while (cur < rung && !upload_rung_.compare_exchange_weak(cur, rung)) {
+    }
+  }
+  // Chunk size for chunked uploads (at least the registry's OCI-Chunk-Min-Length).
+  std::int64_t chunk_size() const { return chunk_size_.load(); }
+  void SetChunkSize(std::int64_t bytes) { chunk_size_.store(bytes); }
+
  private:
   Result<HttpResponse> SendOnce(HttpRequest& request, const std::string& scope_key);
   Status Authenticate(const HttpResponse& challenge_response, const std::string& scope);
@@ -60,6 +73,8 @@ class RegistryClient {
   std::set<std::string> scopes_;                   // every scope asked for so far
   std::map<std::string, std::string> tokens_;      // scope -> bearer token
   std::string basic_;                              // "Basic base64(user:pass)"
+  std::atomic<int> upload_rung_{0};
+  std::atomic<std::int64_t> chunk_size_{8 << 20};
 };
 
 }  // namespace ec::oci::remote

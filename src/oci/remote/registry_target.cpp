@@ -140,6 +140,155 @@ Result<Descriptor> RegistryTarget::Stat(const Digest& digest) {
   return d;
 }
 
+namespace {
+
+// The last read of a verifying reader also checks the digest, so a wrong blob aborts the
+// request that carries it before the registry sees its end.
+class CheckedReader final : public Reader {
+ public:
+  explicit CheckedReader(VerifyingReader& inner) : inner_(inner) {}
+  Result<std::size_t> Read(std::span<char> buf) override {
+    EC_ASSIGN_OR_RETURN(std::size_t n, inner_.Read(buf));
+    if (n == 0) EC_RETURN_IF_ERROR(inner_.Verify());
+    return n;
+  }
+
+ private:
+  VerifyingReader& inner_;
+};
+
+// Statuses with which a registry refuses an upload method (rather than the content).
+bool RefusesMethod(long status) {
+  return status == 405 || status == 413 || status == 415 || status == 416 || status == 501;
+}
+
+}  // namespace
+
+std::string RegistryTarget::UploadUrl(const std::string& location) const {
+  return ResolveUrl(client_->BaseUrl() + StrCat("/v2/", repository_, "/blobs/uploads/"), location);
+}
+
+void RegistryTarget::CancelUpload(const std::string& location) {
+  HttpRequest cancel;
+  cancel.method = "DELETE";
+  cancel.url = UploadUrl(location);
+  (void)Send(cancel, true);  // best effort: registries drop unfinished uploads anyway
+}
+
+Result<std::string> RegistryTarget::FinishUpload(const Descriptor& expected, const std::string& location) {
+  std::string url = UploadUrl(location);
+  url += StrCat(url.find('?') == std::string::npos ? "?" : "&", "digest=", expected.digest.str());
+  HttpRequest put;
+  put.method = "PUT";
+  put.url = url;
+  put.body = std::string();
+  put.headers.push_back("Content-Type: application/octet-stream");
+  EC_ASSIGN_OR_RETURN(HttpResponse done, Send(put, true));
+  if (done.status != 201) {
+    return StatusFromResponse(StrCat("finish upload of ", expected.digest.str(), " to ", Name()), done);
+  }
+  return std::string();
+}
+
+Status RegistryTarget::PutMonolithic(const Descriptor& expected, Reader& content,
+                                     const std::string& location) {
+  std::string what = StrCat("push blob ", expected.digest.str(), " to ", Name());
+  std::string url = UploadUrl(location);
+  url += StrCat(url.find('?') == std::string::npos ? "?" : "&", "digest=", expected.digest.str());
+  HttpRequest put;
+  put.method = "PUT";
+  put.url = url;
+  put.headers.push_back("Content-Type: application/octet-stream");
+  put.body_reader = &content;
+  put.body_length = expected.size;
+  EC_ASSIGN_OR_RETURN(HttpResponse done, Send(put, true));
+  if (done.status == 201) return OkStatus();
+  if (RefusesMethod(done.status)) {
+    client_->RaiseUploadRung(1);
+    return Unavailable(StrCat(what, ": the registry refused a single PUT (HTTP ", done.status,
+                              "); retrying with PATCH"));
+  }
+  return StatusFromResponse(what, done);
+}
+
+Status RegistryTarget::PatchStreamed(const Descriptor& expected, Reader& content,
+                                     const std::string& location) {
+  std::string what = StrCat("push blob ", expected.digest.str(), " to ", Name());
+  HttpRequest patch;
+  patch.method = "PATCH";
+  patch.url = UploadUrl(location);
+  patch.headers.push_back("Content-Type: application/octet-stream");
+  patch.body_reader = &content;
+  patch.body_length = expected.size;
+  EC_ASSIGN_OR_RETURN(HttpResponse resp, Send(patch, true));
+  if (RefusesMethod(resp.status)) {
+    client_->RaiseUploadRung(2);
+    return Unavailable(StrCat(what, ": the registry refused a streamed PATCH (HTTP ", resp.status,
+                              "); retrying in chunks"));
+  }
+  if (resp.status != 202) return StatusFromResponse(what, resp);
+  auto next = resp.Header("location");
+  return FinishUpload(expected, next ? *next : location).status();
+}
+
+Status RegistryTarget::PatchChunked(const Descriptor& expected, VerifyingReader& content,
+                                    std::string location, std::int64_t min_chunk) {
+  std::string what = StrCat("push blob ", expected.digest.str(), " to ", Name());
+  std::int64_t chunk = std::max(client_->chunk_size(), min_chunk);
+  std::vector<char> buf(static_cast<std::size_t>(std::min<std::int64_t>(chunk, std::max<std::int64_t>(expected.size, 1))));
+  std::int64_t sent = 0;  // bytes the registry has acknowledged
+  while (sent < expected.size) {
+    // Fill the buffer: it is kept until the registry acknowledges it, so a broken connection
+    // resumes from the registry's Range without reading the source again.
+    std::size_t fill = 0;
+    while (fill < buf.size()) {
+      EC_ASSIGN_OR_RETURN(std::size_t n, content.Read(std::span<char>(buf.data() + fill, buf.size() - fill)));
+      if (n == 0) break;
+      fill += n;
+    }
+    std::int64_t start = sent;
+    std::int64_t end = start + static_cast<std::int64_t>(fill);  // exclusive
+    for (int attempt = 0; sent < end; ++attempt) {
+      if (attempt >= 5) return Unavailable(StrCat(what, ": chunk at ", sent, " failed 5 times"));
+      std::size_t from = static_cast<std::size_t>(sent - start);
+      StringReader body(std::string(buf.data() + from, fill - from));
+      HttpRequest patch;
+      patch.method = "PATCH";
+      patch.url = UploadUrl(location);
+      patch.headers.push_back("Content-Type: application/octet-stream");
+      patch.headers.push_back(StrCat("Content-Range: ", sent, "-", end - 1));
+      patch.body_reader = &body;
+      patch.body_length = end - sent;
+      auto resp = Send(patch, true);
+      if (resp.ok() && resp->status == 202) {
+        if (auto next = resp->Header("location")) location = *next;
+        sent = end;
+        continue;
+      }
+      if (resp.ok() && resp->status != 416 && !(resp->status >= 500)) return StatusFromResponse(what, *resp);
+      if (!resp.ok() && resp.status().code() != Code::kUnavailable) return resp.status();
+      // A broken connection or 416: ask the registry how far it got and go on from there.
+      HttpRequest status_req;
+      status_req.url = UploadUrl(location);
+      EC_ASSIGN_OR_RETURN(HttpResponse st, Send(status_req, true));
+      if (st.status != 204) return StatusFromResponse(StrCat(what, ": upload status"), st);
+      if (auto next = st.Header("location")) location = *next;
+      auto range = st.Header("range");
+      std::int64_t have = 0;
+      if (range) {
+        if (auto last = ParseRangeEnd(*range)) have = *last + 1;
+      }
+      if (have < start || have > end) {
+        return Unavailable(StrCat(what, ": the registry has ", have, " bytes, outside the chunk ",
+                                  start, "-", end - 1, " being resent"));
+      }
+      sent = have;
+    }
+  }
+  EC_RETURN_IF_ERROR(content.Verify());
+  return FinishUpload(expected, location).status();
+}
+
 Status RegistryTarget::PushBlob(const Descriptor& expected, Reader& content) {
   std::string what = StrCat("push blob ", expected.digest.str(), " to ", Name());
   HttpRequest start;
@@ -149,37 +298,41 @@ Status RegistryTarget::PushBlob(const Descriptor& expected, Reader& content) {
   if (started.status != 202) return StatusFromResponse(StrCat(what, ": start upload"), started);
   auto location = started.Header("location");
   if (!location) return InvalidArgument(StrCat(what, ": upload started without a Location"));
-  std::string url = ResolveUrl(client_->BaseUrl() + start.url, *location);
-  url += StrCat(url.find('?') == std::string::npos ? "?" : "&", "digest=", expected.digest.str());
-  VerifyingReader verifying(content, expected, what);
-  // The last read checks the digest, so a wrong blob aborts the PUT before it completes.
-  struct CheckedReader final : Reader {
-    VerifyingReader& v;
-    explicit CheckedReader(VerifyingReader& r) : v(r) {}
-    Result<std::size_t> Read(std::span<char> buf) override {
-      EC_ASSIGN_OR_RETURN(std::size_t n, v.Read(buf));
-      if (n == 0) EC_RETURN_IF_ERROR(v.Verify());
-      return n;
-    }
-  } checked(verifying);
-  HttpRequest put;
-  put.method = "PUT";
-  put.url = url;
-  put.headers.push_back("Content-Type: application/octet-stream");
-  put.body_reader = &checked;
-  put.body_length = expected.size;
-  auto done = Send(put, true);
-  if (!done.ok()) {
-    if (done.status().code() == Code::kDataLoss) {
-      HttpRequest cancel;
-      cancel.method = "DELETE";
-      cancel.url = ResolveUrl(client_->BaseUrl() + start.url, *location);
-      (void)Send(cancel, true);  // best effort: the registry drops unfinished uploads anyway
-    }
-    return done.status();
+  std::int64_t min_chunk = 0;
+  if (auto m = started.Header("oci-chunk-min-length")) {
+    min_chunk = std::strtoll(m->c_str(), nullptr, 10);
+    if (min_chunk > 0) client_->RaiseUploadRung(2);  // the registry wants chunks
   }
-  if (done->status != 201) return StatusFromResponse(what, *done);
-  return OkStatus();
+  VerifyingReader verifying(content, expected, what);
+  CheckedReader checked(verifying);
+  Status s;
+  switch (client_->upload_rung()) {
+    case 0: s = PutMonolithic(expected, checked, *location); break;
+    case 1: s = PatchStreamed(expected, checked, *location); break;
+    default: s = PatchChunked(expected, verifying, *location, min_chunk); break;
+  }
+  if (s.code() == Code::kDataLoss) CancelUpload(*location);
+  return s;
+}
+
+Result<bool> RegistryTarget::Mount(const Descriptor& desc, Target& source) {
+  auto [host, repository] = source.RegistryLocation();
+  if (host != client_->host() || repository.empty() || repository == repository_) return false;
+  HttpRequest req;
+  req.method = "POST";
+  req.url = StrCat("/v2/", repository_, "/blobs/uploads/?mount=", desc.digest.str(), "&from=", repository);
+  // The token must cover pulling from the source repository too: touching it adds its scope.
+  HttpRequest touch;
+  touch.method = "HEAD";
+  touch.url = StrCat("/v2/", repository, "/blobs/", desc.digest.str());
+  (void)client_->Send(touch, repository, "pull");
+  auto resp = Send(req, true);
+  if (!resp.ok()) return false;  // fall back to copying the bytes
+  if (resp->status == 201) return true;
+  if (resp->status == 202) {
+    if (auto location = resp->Header("location")) CancelUpload(*location);
+  }
+  return false;
 }
 
 Status RegistryTarget::PushManifest(const Descriptor& expected, const std::string& bytes,

@@ -32,6 +32,10 @@ class RegistryTarget final : public Target {
   Result<std::vector<std::string>> ListTags() override;
   Result<std::vector<Descriptor>> Referrers(const Descriptor& subject,
                                             std::string_view artifact_type) override;
+  Result<bool> Mount(const Descriptor& desc, Target& source) override;
+  std::pair<std::string, std::string> RegistryLocation() const override {
+    return {client_->host(), repository_};
+  }
 
  private:
   std::string Path(std::string_view kind, std::string_view ref) const;
@@ -39,6 +43,15 @@ class RegistryTarget final : public Target {
   Result<std::unique_ptr<Reader>> FetchBlob(const Descriptor& desc);
   Result<std::string> FetchManifestBytes(const Descriptor& desc);
   Status PushBlob(const Descriptor& expected, Reader& content);
+  // The rungs of the upload ladder; each returns kUnavailable after raising the client's rung
+  // when the registry refuses it, so that the caller retries with a fresh reader.
+  Status PutMonolithic(const Descriptor& expected, Reader& content, const std::string& location);
+  Status PatchStreamed(const Descriptor& expected, Reader& content, const std::string& location);
+  Status PatchChunked(const Descriptor& expected, VerifyingReader& content, std::string location,
+                      std::int64_t min_chunk);
+  Result<std::string> FinishUpload(const Descriptor& expected, const std::string& location);
+  void CancelUpload(const std::string& location);
+  std::string UploadUrl(const std::string& location) const;
   Status PushManifest(const Descriptor& expected, const std::string& bytes, std::string_view ref);
   Status UpdateReferrersFallback(const Descriptor& manifest, const Manifest& parsed);
 
