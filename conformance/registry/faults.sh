@@ -50,6 +50,13 @@ injected() {
   [ "$n" -ge 1 ] && pass "  ... the proxy injected $n $1 fault(s)" || fail "  ... the proxy injected no $1 fault" "$(cat "$PROXY_LOG")"
 }
 
+# waited_for_retry_after MS: a 429 (Retry-After: 1) was answered by waiting, not hammering.
+waited_for_retry_after() {
+  [ "$1" -ge 1000 ] && pass "  ... waited for Retry-After (${1} ms)" \
+    || fail "  ... waited for Retry-After" "the copy took ${1} ms in all: the 429's Retry-After: 1 was not honoured"
+}
+ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
+
 # layout_verifies LAYOUT TAG: every file under blobs/sha256 hashes to its name, and the tagged
 # manifest, its config and its layers are all there.
 layout_verifies() {
@@ -86,7 +93,9 @@ equal "  ... keeps the digest" "$(digest_of "$WORK/clean" 1 2>/dev/null)" "$src"
 for kind in reset truncate 500 429 slow; do
   start_proxy "$kind:GET /v2/ec/img/blobs/:2"
   out="$WORK/pull-$kind"
+  started=$(date +%s%N)
   check "$kind on blob GETs: registry -> layout completes" ec copy "$PROXY/ec/img:1" "oci:$out:1"
+  [ $kind = 429 ] && waited_for_retry_after "$(ms_since "$started")"
   equal "  ... the layout has the source's digest" "$(digest_of "$out" 1 2>/dev/null)" "$src"
   check "  ... every blob verifies" layout_verifies "$out" 1
   injected "$kind"
@@ -97,6 +106,13 @@ check "reset on the umoci image's blob GETs: copy completes" ec copy "$PROXY/ec/
 equal "  ... the layout has the source's digest" "$(digest_of "$WORK/pull-base" base 2>/dev/null)" "$base"
 check "  ... every blob verifies" layout_verifies "$WORK/pull-base" base
 injected reset
+
+# One blob answered 500 four times: within the client's 5 attempts per request, so it completes.
+layer=$(jq -r '[.layers[]] | max_by(.size) | .digest' "$WORK/src/blobs/sha256/${src#sha256:}")
+start_proxy "500:GET /v2/ec/img/blobs/$layer:4"
+check "500 four times on one blob's GET (under 5 attempts): copy completes" ec copy "$PROXY/ec/img:1" "oci:$WORK/pull-500x4:1"
+equal "  ... the layout has the source's digest" "$(digest_of "$WORK/pull-500x4" 1 2>/dev/null)" "$src"
+injected 500
 
 # Uploads (POST starts one, PUT completes it) and manifest GETs (the source read, and the
 # destination's re-read when it tags): checked directly against the registry afterwards.
@@ -110,14 +126,15 @@ for kind in 500 429; do
     esac
     start_proxy "$spec"
     if [ $target = manifests ]; then from="$PROXY/ec/img:1" name=registry; else from="oci:$WORK/src:1" name=layout; fi
+    started=$(date +%s%N)
     check "$kind on $label: $name -> registry completes" ec copy "$from" "$PROXY/$repo:1"
+    [ $kind = 429 ] && waited_for_retry_after "$(ms_since "$started")"
     equal "  ... the registry has the source's digest" "$(ec resolve "$R/$repo:1" 2>&1)" "$src"
     injected "$kind"
   done
 done
 
 # A blob corrupted on every attempt: the copy fails and leaves none of it behind.
-layer=$(jq -r '[.layers[]] | max_by(.size) | .digest' "$WORK/src/blobs/sha256/${src#sha256:}")
 start_proxy "corrupt:GET /v2/ec/img/blobs/$layer:50"
 out="$WORK/corrupt"
 expect_fail "corrupt blob GETs: the copy fails naming the digest mismatch" "digest mismatch" \

@@ -1,6 +1,7 @@
 #include "oci/copy.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
@@ -108,8 +109,10 @@ class GraphCopier {
     if (!mounted) {
       Status s;
       for (int attempt = 0; attempt < kBlobAttempts; ++attempt) {
+        if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
         s = CopyBytes(blob);
-        // Transient failures start over from a fresh read of the source.
+        // Transient failures start over from a fresh read of the source (the targets have
+        // already waited out any Retry-After).
         if (s.code() != Code::kUnavailable) break;
       }
       EC_RETURN_IF_ERROR(s);
@@ -127,7 +130,7 @@ class GraphCopier {
     return dst_.Push(blob, counting);
   }
 
-  static constexpr int kBlobAttempts = 3;
+  static constexpr int kBlobAttempts = 5;
 
   Status CopyBlobs() {
     std::sort(blobs_.begin(), blobs_.end(),

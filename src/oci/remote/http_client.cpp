@@ -23,6 +23,7 @@ struct Transfer {
   CURL* easy;
   Status abort_status;           // why a callback stopped the transfer
   std::int64_t uploaded = 0;
+  bool headers_reported = false;
 };
 
 std::string Lower(std::string s) {
@@ -56,6 +57,15 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
   long status = 0;
   curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
   if (t->request->sink && status >= 200 && status < 300) {
+    if (!t->headers_reported && t->request->on_headers) {
+      t->headers_reported = true;
+      t->response->status = status;
+      Status h = t->request->on_headers(*t->response);
+      if (!h.ok()) {
+        t->abort_status = h;
+        return CURL_WRITEFUNC_ERROR;
+      }
+    }
     Status s = t->request->sink(chunk);
     if (!s.ok()) {
       t->abort_status = s;

@@ -28,6 +28,8 @@ struct HttpOptions {
   long stall_timeout_seconds = 60;  // abort when slower than 1 KiB/s for this long
 };
 
+struct HttpResponse;
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
@@ -38,6 +40,8 @@ struct HttpRequest {
   std::size_t max_body = 64 << 10;       // kept in memory when there is no sink
   // Receives the body of a 2xx response; returning an error aborts the transfer.
   std::function<Status(std::string_view)> sink;
+  // Called once with the status and headers before the sink sees a 2xx body.
+  std::function<Status(const HttpResponse&)> on_headers;
 };
 
 struct HttpResponse {

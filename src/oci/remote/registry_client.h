@@ -46,6 +46,11 @@ class RegistryClient {
   Result<HttpResponse> Send(HttpRequest request, std::string_view repository,
                             std::string_view actions);
 
+  // Sleeps before retry `attempt` (0-based): jittered exponential backoff, or the response's
+  // Retry-After (capped) when it has one.
+  void Backoff(int attempt, const HttpResponse* response);
+  int max_attempts() const { return options_.max_attempts; }
+
   // The upload ladder's rung this registry accepted last: 0 monolithic PUT, 1 one streamed
   // PATCH, 2 chunked PATCH. Moves up when a registry refuses a rung.
   int upload_rung() const { return upload_rung_.load(); }
@@ -62,7 +67,6 @@ class RegistryClient {
   Result<HttpResponse> SendOnce(HttpRequest& request, const std::string& scope_key);
   Status Authenticate(const HttpResponse& challenge_response, const std::string& scope);
   std::string AuthorizationFor(const std::string& scope);
-  void Backoff(int attempt, const HttpResponse* response);
 
   std::string host_;
   RegistryOptions options_;

@@ -12,6 +12,7 @@
 #include "oci/limits.h"
 #include "oci/manifest.h"
 #include "oci/media_types.h"
+#include "oci/remote/blob_stream.h"
 #include "oci/remote/http_headers.h"
 #include "oci/remote/registry_errors.h"
 
@@ -21,15 +22,6 @@ namespace {
 constexpr int kMaxDownloadAttempts = 5;
 
 bool IsOk(long status) { return status >= 200 && status < 300; }
-
-// A spool file that exists only as a descriptor: nothing is left behind, whatever happens.
-Result<UniqueFd> CreateSpoolFile() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "ec-blob-XXXXXX").string();
-  int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
-  if (fd < 0) return Unavailable(StrCat("create a spool file in ", tmpl, ": ", std::strerror(errno)));
-  ::unlink(tmpl.c_str());
-  return UniqueFd(fd);
-}
 
 }  // namespace
 
@@ -66,42 +58,9 @@ Result<std::string> RegistryTarget::FetchManifestBytes(const Descriptor& desc) {
 }
 
 Result<std::unique_ptr<Reader>> RegistryTarget::FetchBlob(const Descriptor& desc) {
-  EC_ASSIGN_OR_RETURN(UniqueFd fd, CreateSpoolFile());
-  std::string what = StrCat("GET blob ", desc.digest.str(), " from ", Name());
-  std::int64_t have = 0;
-  Status last;
-  for (int attempt = 0; attempt < kMaxDownloadAttempts && have < desc.size + 1; ++attempt) {
-    HttpRequest req;
-    req.url = Path("blobs", desc.digest.str());
-    if (have > 0) req.headers.push_back(StrCat("Range: bytes=", have, "-"));
-    std::int64_t received = 0;
-    bool restarted = false;
-    int out = fd.get();
-    req.sink = [&](std::string_view chunk) -> Status {
-      if (have + received + static_cast<std::int64_t>(chunk.size()) > desc.size) {
-        return DataLoss(StrCat(what, ": more bytes than the descriptor's ", desc.size));
-      }
-      EC_RETURN_IF_ERROR(PwriteAll(out, chunk, have + received, what));
-      received += static_cast<std::int64_t>(chunk.size());
-      return OkStatus();
-    };
-    auto resp = Send(std::move(req), false);
-    if (resp.ok() && have > 0 && resp->status == 200) restarted = true;  // Range ignored
-    if (resp.ok() && IsOk(resp->status)) {
-      have = restarted ? received : have + received;
-      if (have == desc.size) break;
-      last = Unavailable(StrCat(what, ": the connection ended after ", have, " of ", desc.size, " bytes"));
-      continue;
-    }
-    if (resp.ok()) return StatusFromResponse(what, *resp);
-    if (resp.status().code() != Code::kUnavailable) return resp.status();
-    // A broken connection: keep what arrived and ask for the rest.
-    have = restarted ? received : have + received;
-    last = resp.status();
-  }
-  if (have != desc.size) return last.ok() ? Unavailable(StrCat(what, ": incomplete")) : last;
-  if (::ftruncate(fd.get(), desc.size) != 0) return Unavailable(StrCat(what, ": truncate spool file"));
-  return std::unique_ptr<Reader>(FileReader::FromFd(std::move(fd), what));
+  return std::unique_ptr<Reader>(new BlobStream(*client_, client_->BaseUrl() + Path("blobs", desc.digest.str()),
+                                                repository_, desc,
+                                                StrCat("GET blob ", desc.digest.str(), " from ", Name())));
 }
 
 Result<std::unique_ptr<Reader>> RegistryTarget::Fetch(const Descriptor& desc) {
@@ -203,6 +162,11 @@ Status RegistryTarget::PutMonolithic(const Descriptor& expected, Reader& content
   put.body_length = expected.size;
   EC_ASSIGN_OR_RETURN(HttpResponse done, Send(put, true));
   if (done.status == 201) return OkStatus();
+  if (done.status == 429 || done.status >= 500) {
+    // The body was consumed: wait as asked, then let the caller start over with a new reader.
+    client_->Backoff(0, &done);
+    return StatusFromResponse(what, done);
+  }
   if (RefusesMethod(done.status)) {
     client_->RaiseUploadRung(1);
     return Unavailable(StrCat(what, ": the registry refused a single PUT (HTTP ", done.status,
