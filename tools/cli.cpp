@@ -88,6 +88,12 @@ Result<Opened> Open(std::string_view arg, bool create) {
     options.registry.http.insecure = f.insecure;
     options.registry.http.ca_file = f.ca_file;
     EC_ASSIGN_OR_RETURN(options.registry.credentials, Credentials());
+    // Mount hints are an optimisation: without a writable cache, copies just upload.
+    static std::shared_ptr<oci::remote::BlobLocations> locations = [] {
+      auto opened = oci::remote::BlobLocations::Open(oci::remote::BlobLocations::DefaultPath());
+      return opened.ok() ? *opened : nullptr;
+    }();
+    options.registry.locations = locations;
     EC_ASSIGN_OR_RETURN(oci::remote::Credential explicit_cred, ExplicitCredential());
     if (!explicit_cred.empty()) options.registry.credentials->SetOverride(ref.remote.registry, explicit_cred);
   }

@@ -10,6 +10,7 @@ source "$here/lib/registry.sh"
 EC=$1
 require_tool docker-registry; require_tool skopeo; require_tool umoci; require_tool jq; require_tool curl; require_tool htpasswd
 ec() { "$EC" --plain-http "$@"; }
+export XDG_CACHE_HOME="$WORK/cache"  # this suite's own blob-location cache
 
 start_registry open
 R=$REGISTRY_open
@@ -39,6 +40,8 @@ out=$(ec copy "$R/ec/img:1" "$R/other/img:2" -o json)
 equal "a repeated copy moves nothing" "$(jq -c '[.blobsCopied,.manifestsCopied]' <<<"$out")" "[0,0]"
 out=$(ec copy "$R/ec/art:v1" "$R/mounted/art:v1" -o json)
 equal "same registry: blobs are mounted, no bytes move" "$(jq -c '[.blobsCopied > 0, .bytesCopied]' <<<"$out")" "[true,0]"
+out=$(ec copy "oci:$WORK/umoci:latest" "$R/hinted/img:1" -o json)
+equal "blobs seen in another repository are mounted, even from a layout" "$(jq -c '[.blobsCopied > 0, .bytesCopied]' <<<"$out")" "[true,0]"
 cmp -s <(ec blob get "$R/mounted/art@$(ec manifest get "$R/ec/art:v1" | jq -r '.layers[1].digest')" -o -) "$WORK/big.bin" \
   && pass "a mounted blob reads back" || fail "a mounted blob reads back"
 

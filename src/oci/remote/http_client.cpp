@@ -137,6 +137,9 @@ Result<HttpResponse> HttpClient::Do(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1024L);
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, options_.stall_timeout_seconds);
   curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+  // Larger buffers than libcurl's 16/64 KiB defaults: fewer callbacks per blob.
+  curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024);
+  curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 2L * 1024 * 1024);
   curl_easy_setopt(h, CURLOPT_USERAGENT, "export-center/0.1");
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);

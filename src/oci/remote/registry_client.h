@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 
+#include "oci/remote/blob_locations.h"
 #include "oci/remote/credentials.h"
 #include "oci/remote/http_client.h"
 #include "status.h"
@@ -28,6 +29,7 @@ struct RegistryOptions {
   std::chrono::milliseconds base_backoff{200};
   std::chrono::milliseconds max_backoff{10000};
   std::shared_ptr<CredentialStore> credentials;  // null: anonymous
+  std::shared_ptr<BlobLocations> locations;      // null: no cross-repository mount hints
 };
 
 inline constexpr int kMaxConnectionsPerHost = 8;
@@ -50,6 +52,7 @@ class RegistryClient {
   // Retry-After (capped) when it has one.
   void Backoff(int attempt, const HttpResponse* response);
   int max_attempts() const { return options_.max_attempts; }
+  BlobLocations* locations() const { return options_.locations.get(); }
 
   // The upload ladder's rung this registry accepted last: 0 monolithic PUT, 1 one streamed
   // PATCH, 2 chunked PATCH. Moves up when a registry refuses a rung.

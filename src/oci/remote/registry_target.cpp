@@ -58,6 +58,7 @@ Result<std::string> RegistryTarget::FetchManifestBytes(const Descriptor& desc) {
 }
 
 Result<std::unique_ptr<Reader>> RegistryTarget::FetchBlob(const Descriptor& desc) {
+  RecordLocation(desc.digest);
   return std::unique_ptr<Reader>(new BlobStream(*client_, client_->BaseUrl() + Path("blobs", desc.digest.str()),
                                                 repository_, desc,
                                                 StrCat("GET blob ", desc.digest.str(), " from ", Name())));
@@ -80,6 +81,7 @@ Result<bool> RegistryTarget::Exists(const Descriptor& desc) {
   EC_ASSIGN_OR_RETURN(HttpResponse resp, Send(req, false));
   if (resp.status == 404) return false;
   if (!IsOk(resp.status)) return StatusFromResponse(StrCat("HEAD ", desc.digest.str(), " in ", Name()), resp);
+  if (!manifest) RecordLocation(desc.digest);
   return true;
 }
 
@@ -276,25 +278,51 @@ Status RegistryTarget::PushBlob(const Descriptor& expected, Reader& content) {
     default: s = PatchChunked(expected, verifying, *location, min_chunk); break;
   }
   if (s.code() == Code::kDataLoss) CancelUpload(*location);
+  if (s.ok()) RecordLocation(expected.digest);
   return s;
 }
 
+void RegistryTarget::RecordLocation(const Digest& digest) {
+  if (BlobLocations* l = client_->locations()) l->Record(client_->host(), digest.str(), repository_);
+}
+
 Result<bool> RegistryTarget::Mount(const Descriptor& desc, Target& source) {
+  // Candidates: the source itself when it is another repository of this registry, then the
+  // repositories of this registry where the blob was seen before.
+  std::vector<std::string> candidates;
   auto [host, repository] = source.RegistryLocation();
-  if (host != client_->host() || repository.empty() || repository == repository_) return false;
-  HttpRequest req;
-  req.method = "POST";
-  req.url = StrCat("/v2/", repository_, "/blobs/uploads/?mount=", desc.digest.str(), "&from=", repository);
-  // The token must cover pulling from the source repository too: touching it adds its scope.
-  HttpRequest touch;
-  touch.method = "HEAD";
-  touch.url = StrCat("/v2/", repository, "/blobs/", desc.digest.str());
-  (void)client_->Send(touch, repository, "pull");
-  auto resp = Send(req, true);
-  if (!resp.ok()) return false;  // fall back to copying the bytes
-  if (resp->status == 201) return true;
-  if (resp->status == 202) {
-    if (auto location = resp->Header("location")) CancelUpload(*location);
+  if (host == client_->host() && !repository.empty() && repository != repository_) {
+    candidates.push_back(repository);
+  }
+  if (BlobLocations* l = client_->locations()) {
+    for (auto& r : l->Lookup(client_->host(), desc.digest.str())) {
+      if (r != repository_ && std::find(candidates.begin(), candidates.end(), r) == candidates.end()) {
+        candidates.push_back(std::move(r));
+      }
+    }
+  }
+  for (const std::string& from : candidates) {
+    // The token must cover pulling from that repository too: touching it adds its scope.
+    HttpRequest touch;
+    touch.method = "HEAD";
+    touch.url = StrCat("/v2/", from, "/blobs/", desc.digest.str());
+    auto seen = client_->Send(touch, from, "pull");
+    if (!seen.ok() || seen->status != 200) {
+      if (BlobLocations* l = client_->locations()) l->Forget(client_->host(), desc.digest.str(), from);
+      continue;
+    }
+    HttpRequest req;
+    req.method = "POST";
+    req.url = StrCat("/v2/", repository_, "/blobs/uploads/?mount=", desc.digest.str(), "&from=", from);
+    auto resp = Send(req, true);
+    if (!resp.ok()) continue;  // fall back to the next candidate, then to copying the bytes
+    if (resp->status == 201) {
+      RecordLocation(desc.digest);
+      return true;
+    }
+    if (resp->status == 202) {
+      if (auto location = resp->Header("location")) CancelUpload(*location);
+    }
   }
   return false;
 }

@@ -52,6 +52,7 @@ class RegistryTarget final : public Target {
   Result<std::string> FinishUpload(const Descriptor& expected, const std::string& location);
   void CancelUpload(const std::string& location);
   std::string UploadUrl(const std::string& location) const;
+  void RecordLocation(const Digest& digest);
   Status PushManifest(const Descriptor& expected, const std::string& bytes, std::string_view ref);
   Status UpdateReferrersFallback(const Descriptor& manifest, const Manifest& parsed);
 
