@@ -12,12 +12,13 @@ EC=$(realpath "${1:?usage: registry_bench.sh PATH/TO/export-center}")
 root=$(cd "$(dirname "$0")/.." && pwd)
 IMAGES=${IMAGES:-20}; BASE_MIB=${BASE_MIB:-32}; OWN_MIB=${OWN_MIB:-24}; BIG_MIB=${BIG_MIB:-2048}
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/ec-regbench.XXXXXX")
+export XDG_CACHE_HOME="$WORK/cache"  # a fresh blob-location cache for this run
 PASSED=0; FAILED=0
 source "$root/conformance/lib/registry.sh"
 source "$root/conformance/lib/images.sh"
 ec() { "$EC" --plain-http "$@"; }
 
-start_registry src; start_registry ec; start_registry sk; start_registry big; start_registry bigsk
+start_registry src; start_registry ec; start_registry ecb; start_registry sk; start_registry big; start_registry bigsk
 SRC=$REGISTRY_src
 echo "generating the corpus ..." >&2
 for b in 1 2 3; do head -c "$((BASE_MIB << 20))" /dev/urandom > "$WORK/base$b.tar"; done
@@ -54,6 +55,11 @@ done
 SCRIPT
 timed() { /usr/bin/time -o "$WORK/t" -f '%e %M' "$@" >/dev/null 2>&1; cat "$WORK/t"; }
 
+# export-center can also take the whole list in one process (--batch): images in parallel,
+# shared connections and tokens.
+for r in "${refs[@]}"; do echo "$SRC/$r $REGISTRY_ecb/$r"; done > "$WORK/batch.txt"
+read -r ecb_full _ < <(timed "$EC" --plain-http copy --batch "$WORK/batch.txt")
+read -r ecb_again _ < <(timed "$EC" --plain-http copy --batch "$WORK/batch.txt")
 read -r ec_full _ < <(timed bash "$WORK/copy_all.sh" ec "$REGISTRY_ec")
 read -r sk_full _ < <(timed bash "$WORK/copy_all.sh" skopeo "$REGISTRY_sk")
 read -r ec_again _ < <(timed bash "$WORK/copy_all.sh" ec "$REGISTRY_ec")
@@ -63,6 +69,7 @@ read -r sk_again _ < <(timed bash "$WORK/copy_all.sh" skopeo "$REGISTRY_sk")
 for r in "${refs[@]}"; do
   want=$(ec resolve "$SRC/$r")
   [ "$(ec resolve "$REGISTRY_ec/$r")" = "$want" ] || { echo "digest mismatch for $r (export-center)" >&2; exit 1; }
+  [ "$(ec resolve "$REGISTRY_ecb/$r")" = "$want" ] || { echo "digest mismatch for $r (export-center --batch)" >&2; exit 1; }
   [ "$(ec resolve "$REGISTRY_sk/$r")" = "$want" ] || { echo "digest mismatch for $r (skopeo)" >&2; exit 1; }
 done
 
@@ -80,5 +87,7 @@ printf '| %-34s | %14s | %10s | %16s |\n' case export-center skopeo "ratio (ec/s
 printf '|%s|%s|%s|%s|\n' "------------------------------------" "----------------" "------------" "------------------"
 printf '| %-34s | %12s s | %8s s | %16s |\n' "full copy, wall time" "$ec_full" "$sk_full" "$(ratio "$ec_full" "$sk_full")"
 printf '| %-34s | %12s s | %8s s | %16s |\n' "re-run, everything present" "$ec_again" "$sk_again" "$(ratio "$ec_again" "$sk_again")"
+printf '| %-34s | %12s s | %8s s | %16s |\n' "full copy, one process (--batch)" "$ecb_full" "$sk_full" "$(ratio "$ecb_full" "$sk_full")"
+printf '| %-34s | %12s s | %8s s | %16s |\n' "re-run, one process (--batch)" "$ecb_again" "$sk_again" "$(ratio "$ecb_again" "$sk_again")"
 printf '| %-34s | %12s s | %8s s | %16s |\n' "${BIG_MIB} MiB blob, wall time" "$ec_big" "$sk_big" "$(ratio "$ec_big" "$sk_big")"
 printf '| %-34s | %10s MiB | %6s MiB | %16s |\n' "${BIG_MIB} MiB blob, peak RSS" "$((ec_big_rss / 1024))" "$((sk_big_rss / 1024))" "$(ratio "$ec_big_rss" "$sk_big_rss")"

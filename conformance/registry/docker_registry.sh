@@ -68,6 +68,13 @@ check "push a cosign-style signature tag" ec push "$R/ec/img:$cosign_tag" "$WORK
 check "copy -r with the cosign tag" ec copy -r "$R/ec/img:1" "$R/fourth/img:1"
 equal "the cosign tag arrived" "$(ec resolve "$R/fourth/img:$cosign_tag")" "$(ec resolve "$R/ec/img:$cosign_tag")"
 
+printf '%s %s\n# a comment\n\n%s %s\n' "$R/ec/img:1" "$R/batch/img:1" "$R/ec/art:v1" "oci:$WORK/batch-art:v1" > "$WORK/batch.txt"
+out=$(ec copy --batch "$WORK/batch.txt" -o json)
+equal "--batch copies every line" "$(jq -c '[.[].digest]' <<<"$out")" "[\"$img\",\"$art\"]"
+printf '%s %s\n' "$R/ec/img:1" "$R/batch2/img:1" "$R/nope/img:1" "$R/batch2/nope:1" > "$WORK/batch2.txt"
+expect_fail "--batch names the line that failed" "copy $R/nope/img:1" ec copy --batch "$WORK/batch2.txt"
+equal "--batch still copies the other lines" "$(ec resolve "$R/batch2/img:1")" "$img"
+
 expect_fail "a missing tag is named" "not found" ec resolve "$R/ec/img:nope"
 expect_fail "a missing repository is named" "not found" ec copy "$R/none/img:1" "oci:$WORK/none:1"
 
