@@ -5,9 +5,9 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# start_registry NAME [htpasswd FILE]: sets REGISTRY_<NAME>=127.0.0.1:PORT.
+# start_registry NAME [htpasswd FILE | tls CERT KEY]: sets REGISTRY_<NAME>=127.0.0.1:PORT.
 start_registry() {
-  local name=$1 auth=${2:-} file=${3:-} port dir
+  local name=$1 auth=${2:-} file=${3:-} key=${4:-} port dir scheme=http
   port=$(free_port)
   dir="$WORK/registry-$name"
   mkdir -p "$dir/data"
@@ -15,7 +15,11 @@ start_registry() {
     echo "version: 0.1"
     echo "log: {level: error, accesslog: {disabled: true}}"
     echo "storage: {cache: {blobdescriptor: inmemory}, filesystem: {rootdirectory: $dir/data}, delete: {enabled: true}}"
-    echo "http: {addr: 127.0.0.1:$port}"
+    if [ "$auth" = tls ]; then
+      echo "http: {addr: 127.0.0.1:$port, tls: {certificate: $file, key: $key}}"
+    else
+      echo "http: {addr: 127.0.0.1:$port}"
+    fi
     if [ "$auth" = htpasswd ]; then
       echo "auth: {htpasswd: {realm: ec-test, path: $file}}"
     fi
@@ -25,7 +29,8 @@ start_registry() {
   REGISTRY_PIDS="${REGISTRY_PIDS:-} $pid"
   trap 'for p in $REGISTRY_PIDS; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$WORK"' EXIT
   for _ in $(seq 1 100); do
-    if curl -s -o /dev/null "http://127.0.0.1:$port/v2/"; then
+    [ "$auth" = tls ] && scheme=https
+    if curl -sk -o /dev/null "$scheme://127.0.0.1:$port/v2/"; then
       printf -v "REGISTRY_$name" '%s' "127.0.0.1:$port"
       return 0
     fi

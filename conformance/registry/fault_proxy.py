@@ -26,6 +26,8 @@ FAULTS = {
     "429",       # answer 429 with Retry-After: 1, without forwarding
     "slow",      # forward, dribble the body at 64 KiB every 50 ms (completes)
     "corrupt",   # forward, flip one byte in the middle of the body (same length)
+    "405",       # answer 405 without forwarding: the registry refuses this upload method
+    "pass",      # forward unchanged; only logged (to count requests of a kind)
 }
 CHUNK = 64 << 10
 # Hop-by-hop headers belong to one connection, not to the message (RFC 9110 7.6.1).
@@ -68,13 +70,13 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         fault = self.rules.take(line)
         if fault:
             print(f"fault_proxy: {fault} {line}", file=sys.stderr, flush=True)
-        if fault in ("500", "429"):
+        if fault in ("500", "429", "405"):
             self.drain_body()  # read the upload first so the connection stays usable
             return self.error(int(fault))
         conn = http.client.HTTPConnection(self.upstream, timeout=120)
         try:
             self.forward_request(conn)
-            self.relay_response(conn.getresponse(), fault)
+            self.relay_response(conn.getresponse(), None if fault == "pass" else fault)
         finally:
             conn.close()
 

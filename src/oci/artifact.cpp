@@ -48,8 +48,10 @@ namespace {
 Status PushFile(Target& dst, const std::filesystem::path& path, const Descriptor& desc) {
   EC_ASSIGN_OR_RETURN(bool exists, dst.Exists(desc));
   if (exists) return OkStatus();
-  EC_ASSIGN_OR_RETURN(auto reader, FileReader::Open(path));
-  return dst.Push(desc, *reader).WithPrefix(StrCat("push ", path.string()));
+  return PushWithRetry(dst, desc, [&]() -> Result<std::unique_ptr<Reader>> {
+           EC_ASSIGN_OR_RETURN(auto reader, FileReader::Open(path));
+           return std::unique_ptr<Reader>(std::move(reader));
+         }).WithPrefix(StrCat("push ", path.string()));
 }
 
 }  // namespace

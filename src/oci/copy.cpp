@@ -17,16 +17,16 @@ namespace {
 // Counts bytes as they pass, for progress.
 class CountingReader final : public Reader {
  public:
-  CountingReader(Reader& inner, const std::function<void(std::int64_t)>& on_bytes)
-      : inner_(inner), on_bytes_(on_bytes) {}
+  CountingReader(std::unique_ptr<Reader> inner, const std::function<void(std::int64_t)>& on_bytes)
+      : inner_(std::move(inner)), on_bytes_(on_bytes) {}
   Result<std::size_t> Read(std::span<char> buf) override {
-    EC_ASSIGN_OR_RETURN(std::size_t n, inner_.Read(buf));
+    EC_ASSIGN_OR_RETURN(std::size_t n, inner_->Read(buf));
     if (n > 0 && on_bytes_) on_bytes_(static_cast<std::int64_t>(n));
     return n;
   }
 
  private:
-  Reader& inner_;
+  std::unique_ptr<Reader> inner_;
   const std::function<void(std::int64_t)>& on_bytes_;
 };
 
@@ -107,14 +107,12 @@ class GraphCopier {
     // Same registry: let it link the blob instead of moving the bytes.
     EC_ASSIGN_OR_RETURN(bool mounted, dst_.Mount(blob, src_));
     if (!mounted) {
-      Status s;
-      for (int attempt = 0; attempt < kBlobAttempts; ++attempt) {
-        if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
-        s = CopyBytes(blob);
-        // Transient failures start over from a fresh read of the source (the targets have
-        // already waited out any Retry-After).
-        if (s.code() != Code::kUnavailable) break;
-      }
+      // Transient failures start over from a fresh read of the source.
+      Status s = PushWithRetry(dst_, blob, [&]() -> Result<std::unique_ptr<Reader>> {
+        auto reader = src_.Fetch(blob);
+        if (!reader.ok()) return reader.status().WithPrefix(StrCat("copy from ", src_.Name()));
+        return std::unique_ptr<Reader>(new CountingReader(std::move(reader).value(), options_.on_bytes));
+      });
       EC_RETURN_IF_ERROR(s);
     }
     std::lock_guard lock(mu_);
@@ -123,14 +121,7 @@ class GraphCopier {
     return OkStatus();
   }
 
-  Status CopyBytes(const Descriptor& blob) {
-    auto reader = src_.Fetch(blob);
-    if (!reader.ok()) return reader.status().WithPrefix(StrCat("copy from ", src_.Name()));
-    CountingReader counting(**reader, options_.on_bytes);
-    return dst_.Push(blob, counting);
-  }
 
-  static constexpr int kBlobAttempts = 5;
 
   Status CopyBlobs() {
     std::sort(blobs_.begin(), blobs_.end(),

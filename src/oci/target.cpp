@@ -1,5 +1,8 @@
 #include "oci/target.h"
 
+#include <chrono>
+#include <thread>
+
 #include "oci/fetched_manifest.h"
 #include "oci/limits.h"
 
@@ -22,6 +25,18 @@ Result<FetchedManifest> FetchManifest(Target& target, const Descriptor& desc) {
   EC_ASSIGN_OR_RETURN(Manifest m, Manifest::Parse(bytes, desc.media_type,
                                                   StrCat("manifest ", desc.digest.str())));
   return FetchedManifest{desc, std::move(bytes), std::move(m)};
+}
+
+Status PushWithRetry(Target& target, const Descriptor& desc,
+                     const std::function<Result<std::unique_ptr<Reader>>()>& open) {
+  Status s;
+  for (int attempt = 0; attempt < kPushAttempts; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+    auto reader = open();
+    s = reader.ok() ? target.Push(desc, **reader) : reader.status();
+    if (s.code() != Code::kUnavailable) break;
+  }
+  return s;
 }
 
 Status PushBytes(Target& target, const Descriptor& desc, std::string_view bytes) {

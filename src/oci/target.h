@@ -6,6 +6,7 @@
 // Referrers and Commit are called from one thread at a time.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -79,5 +80,11 @@ Result<std::string> FetchVerified(Target& target, const Descriptor& desc, std::s
 Result<FetchedManifest> FetchManifest(Target& target, const Descriptor& desc);
 // Pushes in-memory bytes as `desc`.
 Status PushBytes(Target& target, const Descriptor& desc, std::string_view bytes);
+// Pushes `desc` with content from `open`, opening it afresh and retrying (with a short
+// backoff) while the push fails with kUnavailable: a dropped connection, a registry asking to
+// wait, or one that refused an upload method and wants it sent another way.
+inline constexpr int kPushAttempts = 5;
+Status PushWithRetry(Target& target, const Descriptor& desc,
+                     const std::function<Result<std::unique_ptr<Reader>>()>& open);
 
 }  // namespace ec::oci

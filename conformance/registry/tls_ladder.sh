@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# TLS and the upload ladder. A docker-registry serving HTTPS with a self-signed certificate:
+# refused by default with a clear error, trusted with --ca-file, reached with --insecure.
+# Then, through the fault proxy, a registry that refuses single PUT uploads (the client goes
+# on with a streamed PATCH) and one that also refuses a streamed PATCH (chunked PATCH).
+here=$(cd "$(dirname "$0")/.." && pwd)
+source "$here/lib/harness.sh"
+source "$here/lib/registry.sh"
+EC=$1
+require_tool docker-registry; require_tool openssl; require_tool jq; require_tool curl; require_tool python3
+export XDG_CACHE_HOME="$WORK/cache"
+
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+  -addext "subjectAltName=IP:127.0.0.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+start_registry tls tls "$WORK/cert.pem" "$WORK/key.pem"
+T=$REGISTRY_tls
+echo '{"over":"tls"}' > "$WORK/a.json"
+expect_fail "an untrusted certificate is refused, and says so" "certificate" "$EC" push "$T/ec/art:v1" "$WORK/a.json"
+check "--ca-file trusts the registry's certificate" "$EC" push --ca-file "$WORK/cert.pem" "$T/ec/art:v1" "$WORK/a.json"
+art=$("$EC" resolve --ca-file "$WORK/cert.pem" "$T/ec/art:v1")
+equal "--insecure reaches it without verification" "$("$EC" resolve --insecure "$T/ec/art:v1")" "$art"
+expect_fail "--plain-http against an HTTPS registry fails clearly" "HTTP 400" "$EC" --plain-http resolve "$T/ec/art:v1"
+
+# The upload ladder, forced by a proxy that refuses methods.
+start_registry plain
+P=$(free_port)
+head -c 20000000 /dev/urandom > "$WORK/big.bin"
+python3 "$here/registry/fault_proxy.py" --listen "$P" --upstream "$REGISTRY_plain" \
+  --faults "405:PUT /v2/ladder1/art/blobs/uploads/:1,pass:PATCH /v2/ladder1/art/blobs/uploads/:100,405:PUT /v2/ladder2/art/blobs/uploads/:1,405:PATCH /v2/ladder2/art/blobs/uploads/:1,pass:PATCH /v2/ladder2/art/blobs/uploads/:100" \
+  > "$WORK/proxy.out" 2> "$WORK/proxy.log" &
+proxy=$!
+trap "kill $proxy 2>/dev/null; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT$/\\1/")" EXIT
+for _ in $(seq 1 50); do grep -q ready "$WORK/proxy.out" 2>/dev/null && break; sleep 0.1; done
+check "a refused single PUT falls back to a streamed PATCH" "$EC" --plain-http push "127.0.0.1:$P/ladder1/art:v1" "$WORK/big.bin"
+want=$("$EC" push "oci:$WORK/local:v1" "$WORK/big.bin" -o json | jq -r .digest)
+# Two blobs (the 20 MB file and the empty config), one streamed PATCH each.
+equal "one streamed PATCH per blob" "$(grep -c 'pass PATCH /v2/ladder1' "$WORK/proxy.log")" 2
+check "a refused streamed PATCH falls back to chunks" "$EC" --plain-http push "127.0.0.1:$P/ladder2/art:v1" "$WORK/big.bin"
+# 20 MB in 8 MiB chunks is three PATCHes, plus one for the empty config.
+equal "the blob went in 8 MiB chunks" "$(grep -c 'pass PATCH /v2/ladder2' "$WORK/proxy.log")" 4
+equal "the streamed PATCH stored the artifact" "$("$EC" --plain-http resolve "$REGISTRY_plain/ladder1/art:v1")" "$want"
+equal "the chunked PATCH stored the artifact" "$("$EC" --plain-http resolve "$REGISTRY_plain/ladder2/art:v1")" "$want"
+check "the chunked blob reads back" sh -c "'$EC' --plain-http pull '$REGISTRY_plain/ladder2/art:v1' -o '$WORK/out' && cmp -s '$WORK/out/big.bin' '$WORK/big.bin'"
+
+finish
