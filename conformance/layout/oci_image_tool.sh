@@ -32,8 +32,8 @@ check "oci-image-tool validates the round-tripped layout" validate "$WORK/back" 
 equal "round trip keeps the manifest digest" "$(digest_of "$WORK/back" v1)" "$want"
 
 # An image pushed from files: a real tar layer and an image config naming its diff_id.
-mkdir -p "$WORK/files/root" && echo "pushed" > "$WORK/files/root/pushed.txt"
-tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$WORK/files/layer.tar" -C "$WORK/files/root" .
+mkdir -p "$WORK/files/tree" && echo "pushed" > "$WORK/files/tree/pushed.txt"
+tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$WORK/files/layer.tar" -C "$WORK/files/tree" .
 diff_id="sha256:$(sha256sum "$WORK/files/layer.tar" | cut -d' ' -f1)"
 printf '{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["%s"]}}' "$diff_id" > "$WORK/files/config.json"
 check "push an image built from files" "$EC" push "oci:$WORK/pushed:v1" \

@@ -261,13 +261,7 @@ Status ArchiveTarget::Push(const Descriptor& expected, Reader& content) {
     return staging_->Push(expected, content).WithPrefix(Name());
   }
   std::string what = StrCat("push ", expected.digest.str(), " to ", Name());
-  if (static_cast<std::size_t>(expected.size) > kMaxManifestBytes) {
-    return InvalidArgument(StrCat(what, ": manifest of ", expected.size,
-                                  " bytes is over the limit of ", kMaxManifestBytes));
-  }
-  VerifyingReader verifying(content, expected, what);
-  EC_ASSIGN_OR_RETURN(std::string bytes, ReadAll(verifying, kMaxManifestBytes, what));
-  EC_RETURN_IF_ERROR(verifying.Verify());
+  EC_ASSIGN_OR_RETURN(std::string bytes, ReadVerifiedManifest(content, expected, what));
   EC_ASSIGN_OR_RETURN(Manifest m, Manifest::Parse(bytes, expected.media_type, StrCat(what, ": manifest")));
   EC_RETURN_IF_ERROR(PushBytes(*staging_, expected, bytes));
   pushed_.Add(expected, m);

@@ -27,6 +27,18 @@ Result<FetchedManifest> FetchManifest(Target& target, const Descriptor& desc) {
   return FetchedManifest{desc, std::move(bytes), std::move(m)};
 }
 
+Result<std::string> ReadVerifiedManifest(Reader& content, const Descriptor& expected,
+                                         std::string_view what) {
+  if (expected.size < 0 || static_cast<std::size_t>(expected.size) > kMaxManifestBytes) {
+    return InvalidArgument(StrCat(what, ": manifest of ", expected.size,
+                                  " bytes is over the limit of ", kMaxManifestBytes));
+  }
+  VerifyingReader verifying(content, expected, std::string(what));
+  EC_ASSIGN_OR_RETURN(std::string bytes, ReadAll(verifying, kMaxManifestBytes, what));
+  EC_RETURN_IF_ERROR(verifying.Verify());
+  return bytes;
+}
+
 Status PushWithRetry(Target& target, const Descriptor& desc,
                      const std::function<Result<std::unique_ptr<Reader>>()>& open) {
   Status s;

@@ -78,6 +78,10 @@ class Target {
 Result<std::string> FetchVerified(Target& target, const Descriptor& desc, std::size_t limit);
 // Fetches and parses a manifest or index (bounded by kMaxManifestBytes, verified).
 Result<FetchedManifest> FetchManifest(Target& target, const Descriptor& desc);
+// Reads a manifest pushed as `expected` whole: refuses more than kMaxManifestBytes, then
+// verifies size and digest. `what` names the push in errors.
+Result<std::string> ReadVerifiedManifest(Reader& content, const Descriptor& expected,
+                                         std::string_view what);
 // Pushes in-memory bytes as `desc`.
 Status PushBytes(Target& target, const Descriptor& desc, std::string_view bytes);
 // Pushes `desc` with content from `open`, opening it afresh and retrying (with a short

@@ -389,13 +389,7 @@ Status RegistryTarget::Push(const Descriptor& expected, Reader& content) {
     return PushBlob(expected, content);
   }
   std::string what = StrCat("push ", expected.digest.str(), " to ", Name());
-  if (static_cast<std::size_t>(expected.size) > kMaxManifestBytes) {
-    return InvalidArgument(StrCat(what, ": manifest of ", expected.size,
-                                  " bytes is over the limit of ", kMaxManifestBytes));
-  }
-  VerifyingReader verifying(content, expected, what);
-  EC_ASSIGN_OR_RETURN(std::string bytes, ReadAll(verifying, kMaxManifestBytes, what));
-  EC_RETURN_IF_ERROR(verifying.Verify());
+  EC_ASSIGN_OR_RETURN(std::string bytes, ReadVerifiedManifest(content, expected, what));
   return PushManifest(expected, bytes, expected.digest.str());
 }
 
