@@ -10,6 +10,7 @@ FAULTS). Prints "ready" on stdout once listening, one line per injected fault on
 exits on SIGTERM.
 """
 import argparse
+import base64
 import http.client
 import http.server
 import signal
@@ -28,7 +29,9 @@ FAULTS = {
     "corrupt",   # forward, flip one byte in the middle of the body (same length)
     "405",       # answer 405 without forwarding: the registry refuses this upload method
     "pass",      # forward unchanged; only logged (to count requests of a kind)
+    "redirect",  # answer 307 to the same path on "localhost" (another origin), like blob storage
 }
+STORAGE = "/__storage__"  # where redirected requests arrive; they log whether credentials came
 CHUNK = 64 << 10
 # Hop-by-hop headers belong to one connection, not to the message (RFC 9110 7.6.1).
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade"}
@@ -61,15 +64,25 @@ class Proxy(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as clients reuse connections to registries
     rules = None
     upstream = None
+    storage_auth = None
 
     def log_message(self, *args):  # stderr is reserved for the fault log
         pass
 
     def handle_any(self):
+        if self.path.startswith(STORAGE):
+            return self.serve_storage()
         line = f"{self.command} {self.path}"
         fault = self.rules.take(line)
         if fault:
             print(f"fault_proxy: {fault} {line}", file=sys.stderr, flush=True)
+        if fault == "redirect":
+            self.drain_body()
+            self.send_response_only(307)
+            self.send_header("Location", f"http://localhost:{self.server.server_address[1]}{STORAGE}{self.path}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if fault in ("500", "429", "405"):
             self.drain_body()  # read the upload first so the connection stays usable
             return self.error(int(fault))
@@ -81,6 +94,22 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             conn.close()
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
+
+    def serve_storage(self):
+        # The client followed a redirect to another origin: it must not have sent the
+        # registry's credentials here. The proxy reaches the registry with its own.
+        carried = "yes" if self.headers.get("Authorization") else "no"
+        print(f"fault_proxy: storage authorization={carried} {self.command} {self.path}", file=sys.stderr, flush=True)
+        self.path = self.path[len(STORAGE):]
+        del self.headers["Authorization"]
+        if self.storage_auth:
+            self.headers["Authorization"] = "Basic " + base64.b64encode(self.storage_auth.encode()).decode()
+        conn = http.client.HTTPConnection(self.upstream, timeout=120)
+        try:
+            self.forward_request(conn)
+            self.relay_response(conn.getresponse(), None)
+        finally:
+            conn.close()
 
     def error(self, status):
         body = b'{"errors":[{"code":"UNKNOWN","message":"injected"}]}'
@@ -185,7 +214,9 @@ def main():
     ap.add_argument("--listen", type=int, required=True)
     ap.add_argument("--upstream", required=True, help="HOST:PORT of the registry")
     ap.add_argument("--faults", default="", help="KIND:MATCH:COUNT,...")
+    ap.add_argument("--storage-auth", default="", help="USER:PASS the redirect target uses upstream")
     args = ap.parse_args()
+    Proxy.storage_auth = args.storage_auth
     Proxy.rules = Rules(args.faults)
     Proxy.upstream = args.upstream
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.listen), Proxy)

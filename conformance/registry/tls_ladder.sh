@@ -28,8 +28,7 @@ head -c 20000000 /dev/urandom > "$WORK/big.bin"
 python3 "$here/registry/fault_proxy.py" --listen "$P" --upstream "$REGISTRY_plain" \
   --faults "405:PUT /v2/ladder1/art/blobs/uploads/:1,pass:PATCH /v2/ladder1/art/blobs/uploads/:100,405:PUT /v2/ladder2/art/blobs/uploads/:1,405:PATCH /v2/ladder2/art/blobs/uploads/:1,pass:PATCH /v2/ladder2/art/blobs/uploads/:100" \
   > "$WORK/proxy.out" 2> "$WORK/proxy.log" &
-proxy=$!
-trap "kill $proxy 2>/dev/null; $(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT$/\\1/")" EXIT
+REGISTRY_PIDS="$REGISTRY_PIDS $!"  # stopped with the registries when the suite ends
 for _ in $(seq 1 50); do grep -q ready "$WORK/proxy.out" 2>/dev/null && break; sleep 0.1; done
 check "a refused single PUT falls back to a streamed PATCH" "$EC" --plain-http push "127.0.0.1:$P/ladder1/art:v1" "$WORK/big.bin"
 want=$("$EC" push "oci:$WORK/local:v1" "$WORK/big.bin" -o json | jq -r .digest)
@@ -41,5 +40,21 @@ equal "the blob went in 8 MiB chunks" "$(grep -c 'pass PATCH /v2/ladder2' "$WORK
 equal "the streamed PATCH stored the artifact" "$("$EC" --plain-http resolve "$REGISTRY_plain/ladder1/art:v1")" "$want"
 equal "the chunked PATCH stored the artifact" "$("$EC" --plain-http resolve "$REGISTRY_plain/ladder2/art:v1")" "$want"
 check "the chunked blob reads back" sh -c "'$EC' --plain-http pull '$REGISTRY_plain/ladder2/art:v1' -o '$WORK/out' && cmp -s '$WORK/out/big.bin' '$WORK/big.bin'"
+
+# Redirects: credentials stay with the registry's origin. Blob GETs of an htpasswd registry
+# are redirected to another origin (as registries do to blob storage).
+require_tool htpasswd
+htpasswd -Bbc "$WORK/htpasswd" ecuser ecpass >/dev/null 2>&1
+start_registry auth htpasswd "$WORK/htpasswd"
+echo ecpass | "$EC" --plain-http push "$REGISTRY_auth/redir/art:v1" "$WORK/big.bin" -u ecuser --password-stdin >/dev/null
+Q=$(free_port)
+python3 "$here/registry/fault_proxy.py" --listen "$Q" --upstream "$REGISTRY_auth" --storage-auth ecuser:ecpass \
+  --faults "redirect:GET /v2/redir/art/blobs/:100" > "$WORK/proxy2.out" 2> "$WORK/proxy2.log" &
+REGISTRY_PIDS="$REGISTRY_PIDS $!"
+for _ in $(seq 1 50); do grep -q ready "$WORK/proxy2.out" 2>/dev/null && break; sleep 0.1; done
+check "a redirected blob download succeeds" sh -c "echo ecpass | '$EC' --plain-http pull '127.0.0.1:$Q/redir/art:v1' -o '$WORK/redir' -u ecuser --password-stdin"
+cmp -s "$WORK/redir/big.bin" "$WORK/big.bin" && pass "the redirected blob is byte-identical" || fail "the redirected blob is byte-identical"
+equal "the redirect target was reached" "$(grep -c 'storage authorization=' "$WORK/proxy2.log")" 1
+equal "no Authorization was sent to the other origin" "$(grep -c 'storage authorization=yes' "$WORK/proxy2.log")" 0
 
 finish
