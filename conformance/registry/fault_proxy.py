@@ -75,7 +75,8 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         line = f"{self.command} {self.path}"
         fault = self.rules.take(line)
         if fault:
-            print(f"fault_proxy: {fault} {line}", file=sys.stderr, flush=True)
+            rng = self.headers.get("Range")
+            print(f"fault_proxy: {fault} {line}" + (f" range={rng}" if rng else ""), file=sys.stderr, flush=True)
         if fault == "redirect":
             self.drain_body()
             self.send_response_only(307)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# TLS and the upload ladder. A docker-registry serving HTTPS with a self-signed certificate:
+# TLS, the upload ladder, redirects and resumed downloads. A docker-registry serving HTTPS with a self-signed certificate:
 # refused by default with a clear error, trusted with --ca-file, reached with --insecure.
 # Then, through the fault proxy, a registry that refuses single PUT uploads (the client goes
 # on with a streamed PATCH) and one that also refuses a streamed PATCH (chunked PATCH).
@@ -56,5 +56,22 @@ check "a redirected blob download succeeds" sh -c "echo ecpass | '$EC' --plain-h
 cmp -s "$WORK/redir/big.bin" "$WORK/big.bin" && pass "the redirected blob is byte-identical" || fail "the redirected blob is byte-identical"
 equal "the redirect target was reached" "$(grep -c 'storage authorization=' "$WORK/proxy2.log")" 1
 equal "no Authorization was sent to the other origin" "$(grep -c 'storage authorization=yes' "$WORK/proxy2.log")" 0
+
+# A download killed half-way resumes from the layout's partial blob in the next run.
+R2=$(free_port)
+"$EC" --plain-http push "$REGISTRY_plain/resume/art:v1" "$WORK/big.bin" >/dev/null
+layer=$("$EC" --plain-http manifest get "$REGISTRY_plain/resume/art:v1" | jq -r '.layers[0].digest')
+python3 "$here/registry/fault_proxy.py" --listen "$R2" --upstream "$REGISTRY_plain" \
+  --faults "slow:GET /v2/resume/art/blobs/$layer:1,pass:GET /v2/resume/art/blobs/$layer:10" \
+  > "$WORK/proxy3.out" 2> "$WORK/proxy3.log" &
+REGISTRY_PIDS="$REGISTRY_PIDS $!"
+for _ in $(seq 1 50); do grep -q ready "$WORK/proxy3.out" 2>/dev/null && break; sleep 0.1; done
+timeout 3 "$EC" --plain-http copy "127.0.0.1:$R2/resume/art:v1" "oci:$WORK/resumed:v1" >/dev/null 2>&1
+kept=$(stat -c %s "$WORK/resumed/.ec-partial/sha256-${layer#sha256:}" 2>/dev/null || echo 0)
+[ "$kept" -gt 0 ] && pass "an interrupted download keeps its partial blob ($kept bytes)" || fail "an interrupted download keeps its partial blob"
+check "the next run completes the copy" "$EC" --plain-http copy "127.0.0.1:$R2/resume/art:v1" "oci:$WORK/resumed:v1"
+grep -q "pass GET /v2/resume/art/blobs/$layer range=bytes=$kept-" "$WORK/proxy3.log" \
+  && pass "it asked only for the missing bytes (Range: bytes=$kept-)" || fail "it asked only for the missing bytes" "$(cat "$WORK/proxy3.log")"
+cmp -s "$WORK/resumed/blobs/sha256/${layer#sha256:}" "$WORK/big.bin" && pass "the resumed blob is byte-identical" || fail "the resumed blob is byte-identical"
 
 finish

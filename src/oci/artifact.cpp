@@ -48,8 +48,8 @@ namespace {
 Status PushFile(Target& dst, const std::filesystem::path& path, const Descriptor& desc) {
   EC_ASSIGN_OR_RETURN(bool exists, dst.Exists(desc));
   if (exists) return OkStatus();
-  return PushWithRetry(dst, desc, [&]() -> Result<std::unique_ptr<Reader>> {
-           EC_ASSIGN_OR_RETURN(auto reader, FileReader::Open(path));
+  return PushWithRetry(dst, desc, [&](std::int64_t offset) -> Result<std::unique_ptr<Reader>> {
+           EC_ASSIGN_OR_RETURN(auto reader, FileReader::Open(path, offset));
            return std::unique_ptr<Reader>(std::move(reader));
          }).WithPrefix(StrCat("push ", path.string()));
 }

@@ -108,8 +108,8 @@ class GraphCopier {
     EC_ASSIGN_OR_RETURN(bool mounted, dst_.Mount(blob, src_));
     if (!mounted) {
       // Transient failures start over from a fresh read of the source.
-      Status s = PushWithRetry(dst_, blob, [&]() -> Result<std::unique_ptr<Reader>> {
-        auto reader = src_.Fetch(blob);
+      Status s = PushWithRetry(dst_, blob, [&](std::int64_t offset) -> Result<std::unique_ptr<Reader>> {
+        auto reader = src_.FetchFrom(blob, offset);
         if (!reader.ok()) return reader.status().WithPrefix(StrCat("copy from ", src_.Name()));
         return std::unique_ptr<Reader>(new CountingReader(std::move(reader).value(), options_.on_bytes));
       });

@@ -1,6 +1,13 @@
 #include "oci/layout_target.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
 
 #include "oci/limits.h"
 #include "oci/media_types.h"
@@ -53,8 +60,8 @@ fs::path LayoutTarget::BlobPath(const Digest& digest) const {
   return dir_ / "blobs" / std::string(digest.algorithm_name()) / digest.hex();
 }
 
-Result<std::unique_ptr<Reader>> LayoutTarget::Fetch(const Descriptor& desc) {
-  auto reader = FileReader::Open(BlobPath(desc.digest));
+Result<std::unique_ptr<Reader>> LayoutTarget::FetchFrom(const Descriptor& desc, std::int64_t offset) {
+  auto reader = FileReader::Open(BlobPath(desc.digest), offset);
   if (!reader.ok()) {
     if (reader.status().code() == Code::kNotFound) {
       return NotFound(StrCat(Name(), ": blob ", desc.digest.str(), " not found"));
@@ -62,6 +69,10 @@ Result<std::unique_ptr<Reader>> LayoutTarget::Fetch(const Descriptor& desc) {
     return reader.status();
   }
   return std::unique_ptr<Reader>(std::move(reader).value());
+}
+
+Result<std::unique_ptr<Reader>> LayoutTarget::Fetch(const Descriptor& desc) {
+  return FetchFrom(desc, 0);
 }
 
 Result<bool> LayoutTarget::Exists(const Descriptor& desc) {
@@ -83,7 +94,45 @@ Result<Descriptor> LayoutTarget::Stat(const Digest& digest) {
   return d;
 }
 
+namespace {
+
+// The bytes of `first`, then those of `second`.
+class ConcatReader final : public Reader {
+ public:
+  ConcatReader(Reader& first, Reader& second) : first_(first), second_(second) {}
+  Result<std::size_t> Read(std::span<char> buf) override {
+    if (!first_done_) {
+      EC_ASSIGN_OR_RETURN(std::size_t n, first_.Read(buf));
+      if (n > 0) return n;
+      first_done_ = true;
+    }
+    return second_.Read(buf);
+  }
+
+ private:
+  Reader& first_;
+  Reader& second_;
+  bool first_done_ = false;
+};
+
+}  // namespace
+
+fs::path LayoutTarget::PartialPath(const Digest& digest) const {
+  return dir_ / ".ec-partial" / StrCat(digest.algorithm_name(), "-", digest.hex());
+}
+
+Result<std::int64_t> LayoutTarget::PartialSize(const Descriptor& desc) {
+  if (IsManifestType(desc.media_type)) return std::int64_t{0};
+  struct stat st {};
+  if (::stat(PartialPath(desc.digest).c_str(), &st) != 0) return std::int64_t{0};
+  return st.st_size <= desc.size ? static_cast<std::int64_t>(st.st_size) : std::int64_t{0};
+}
+
 Status LayoutTarget::Push(const Descriptor& expected, Reader& content) {
+  return PushFrom(expected, content, 0);
+}
+
+Status LayoutTarget::PushFrom(const Descriptor& expected, Reader& rest, std::int64_t offset) {
   EC_ASSIGN_OR_RETURN(bool exists, Exists(expected));
   if (exists) return OkStatus();
   EC_RETURN_IF_ERROR(EnsureWritable());
@@ -92,31 +141,76 @@ Status LayoutTarget::Push(const Descriptor& expected, Reader& content) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec) return Unavailable(StrCat(what, ": ", ec.message()));
-  bool is_manifest = IsManifestType(expected.media_type);
-  if (is_manifest && static_cast<std::size_t>(expected.size) > kMaxManifestBytes) {
-    return InvalidArgument(StrCat(what, ": manifest of ", expected.size,
-                                  " bytes is over the limit of ", kMaxManifestBytes));
-  }
-  VerifyingReader verifying(content, expected, what);
+  if (!IsManifestType(expected.media_type)) return PushBlob(expected, rest, offset, what);
+  if (offset != 0) return NotSupported(StrCat(what, ": manifests are not resumed"));
+  EC_ASSIGN_OR_RETURN(std::string bytes, ReadVerifiedManifest(rest, expected, what));
+  // Only a manifest that parses is stored: the layout's graph must stay walkable.
+  EC_ASSIGN_OR_RETURN(Manifest m, Manifest::Parse(bytes, expected.media_type, StrCat(what, ": manifest")));
   EC_ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(path));
-  std::string manifest_bytes;
-  if (is_manifest) {
-    EC_ASSIGN_OR_RETURN(manifest_bytes, ReadAll(verifying, kMaxManifestBytes, what));
-    EC_RETURN_IF_ERROR(file.Write(manifest_bytes));
-  } else {
-    EC_RETURN_IF_ERROR(file.WriteFrom(verifying).status());
+  EC_RETURN_IF_ERROR(file.Write(bytes));
+  EC_RETURN_IF_ERROR(file.Commit(options_.durable));
+  pushed_.Add(expected, m);
+  known_.Add(expected, m);
+  std::lock_guard lock(mu_);
+  dirty_ = true;
+  return OkStatus();
+}
+
+Status LayoutTarget::PushBlob(const Descriptor& expected, Reader& rest, std::int64_t offset,
+                              const std::string& what) {
+  // Blobs are written to .ec-partial/<alg>-<hex> and kept there if the transfer breaks, so a
+  // later push (even by another process) resumes instead of starting over.
+  fs::path partial = PartialPath(expected.digest);
+  std::error_code ec;
+  fs::create_directories(partial.parent_path(), ec);
+  if (ec) return Unavailable(StrCat(what, ": ", ec.message()));
+  UniqueFd fd(::open(partial.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd.valid()) return Unavailable(StrCat(what, ": open ", partial.string(), ": ", std::strerror(errno)));
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    return Unavailable(StrCat(what, ": another push of this blob is in progress; try again"));
   }
-  EC_RETURN_IF_ERROR(verifying.Verify());
-  if (is_manifest) {
-    // Only a manifest that parses is stored: the layout's graph must stay walkable.
-    EC_ASSIGN_OR_RETURN(Manifest m, Manifest::Parse(manifest_bytes, expected.media_type,
-                                                    StrCat(what, ": manifest")));
-    pushed_.Add(expected, m);
-    known_.Add(expected, m);
-    std::lock_guard lock(mu_);
-    dirty_ = true;
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return Unavailable(StrCat(what, ": stat ", partial.string()));
+  if (st.st_size != offset) {
+    // What is kept is not what the caller resumes from: start over.
+    if (::ftruncate(fd.get(), 0) != 0) return Unavailable(StrCat(what, ": truncate ", partial.string()));
+    if (offset != 0) return Unavailable(StrCat(what, ": the partial blob changed; starting over"));
   }
-  return file.Commit(options_.durable);
+  EC_ASSIGN_OR_RETURN(auto prefix, FileReader::Open(partial, 0, offset));
+  ConcatReader all(*prefix, rest);
+  VerifyingReader verifying(all, expected, what);
+  auto drop = [&](Status s) {
+    if (s.code() == Code::kDataLoss) ::unlink(partial.c_str());  // bad bytes: never resume them
+    return s;
+  };
+  std::vector<char> buf(kCopyBufferBytes);
+  std::int64_t pos = 0;
+  while (true) {
+    auto n = verifying.Read(buf);
+    if (!n.ok()) return drop(n.status());
+    if (*n == 0) break;
+    std::int64_t end = pos + static_cast<std::int64_t>(*n);
+    if (end > offset) {
+      std::int64_t from = std::max(pos, offset);
+      std::string_view part(buf.data() + (from - pos), static_cast<std::size_t>(end - from));
+      EC_RETURN_IF_ERROR(PwriteAll(fd.get(), part, from, partial.string()));
+    }
+    pos = end;
+  }
+  EC_RETURN_IF_ERROR(drop(verifying.Verify()));
+  if (options_.durable && ::fsync(fd.get()) != 0) {
+    return Unavailable(StrCat(what, ": fsync ", partial.string(), ": ", std::strerror(errno)));
+  }
+  fs::path path = BlobPath(expected.digest);
+  if (::rename(partial.c_str(), path.c_str()) != 0) {
+    return Unavailable(StrCat(what, ": rename into ", path.string(), ": ", std::strerror(errno)));
+  }
+  if (options_.durable) {
+    UniqueFd dir(::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.valid()) ::fsync(dir.get());
+  }
+  fs::remove(partial.parent_path(), ec);  // only when empty: other blobs may be in flight
+  return OkStatus();
 }
 
 Result<Descriptor> DescribeManifest(Target& target, const Digest& digest) {

@@ -1,6 +1,7 @@
 // LayoutTarget: an OCI image layout directory (oci-layout, index.json, blobs/<alg>/<hex>).
-// Blobs are written to a temporary file, verified while streaming, fsynced and renamed into
-// place, so a blob that is visible is correct. Tags and new root manifests are kept in memory
+// Blobs are written to .ec-partial/<alg>-<hex>, verified while streaming, fsynced and renamed
+// into place, so a blob that is visible is correct; a push that breaks off keeps its partial
+// file, and the next push of that blob (PartialSize/PushFrom) resumes from it. Tags and new root manifests are kept in memory
 // and index.json is rewritten atomically, once, by Commit(). Entries other tools put in
 // index.json are kept as they are.
 // Thread safety: Fetch, Exists, Stat and Push may run concurrently; the rest from one thread.
@@ -33,6 +34,9 @@ class LayoutTarget final : public Target {
   Result<bool> Exists(const Descriptor& desc) override;
   Result<Descriptor> Stat(const Digest& digest) override;
   Status Push(const Descriptor& expected, Reader& content) override;
+  Result<std::int64_t> PartialSize(const Descriptor& desc) override;
+  Result<std::unique_ptr<Reader>> FetchFrom(const Descriptor& desc, std::int64_t offset) override;
+  Status PushFrom(const Descriptor& expected, Reader& rest, std::int64_t offset) override;
   Result<Descriptor> Resolve(std::string_view reference) override;
   Status Tag(const Descriptor& desc, std::string_view tag) override;
   Result<std::vector<std::string>> ListTags() override;
@@ -48,6 +52,10 @@ class LayoutTarget final : public Target {
       : dir_(std::move(dir)), options_(options) {}
   Status Load();
   Status EnsureWritable();
+  Status PushBlob(const Descriptor& expected, Reader& rest, std::int64_t offset,
+                  const std::string& what);
+  // Where an interrupted blob push leaves its bytes for the next one to resume.
+  std::filesystem::path PartialPath(const Digest& digest) const;
 
   std::filesystem::path dir_;
   LayoutOptions options_;

@@ -40,15 +40,46 @@ Result<std::string> ReadVerifiedManifest(Reader& content, const Descriptor& expe
 }
 
 Status PushWithRetry(Target& target, const Descriptor& desc,
-                     const std::function<Result<std::unique_ptr<Reader>>()>& open) {
+                     const std::function<Result<std::unique_ptr<Reader>>(std::int64_t offset)>& open) {
   Status s;
   for (int attempt = 0; attempt < kPushAttempts; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
-    auto reader = open();
-    s = reader.ok() ? target.Push(desc, **reader) : reader.status();
+    EC_ASSIGN_OR_RETURN(std::int64_t offset, target.PartialSize(desc));
+    auto reader = open(offset);
+    s = reader.ok() ? target.PushFrom(desc, **reader, offset) : reader.status();
     if (s.code() != Code::kUnavailable) break;
   }
   return s;
+}
+
+namespace {
+
+// Skips the first `skip` bytes of a stream, for targets that cannot start reading mid-blob.
+class SkippingReader final : public Reader {
+ public:
+  SkippingReader(std::unique_ptr<Reader> inner, std::int64_t skip)
+      : inner_(std::move(inner)), skip_(skip) {}
+  Result<std::size_t> Read(std::span<char> buf) override {
+    while (skip_ > 0) {
+      auto want = static_cast<std::size_t>(std::min<std::int64_t>(skip_, static_cast<std::int64_t>(buf.size())));
+      EC_ASSIGN_OR_RETURN(std::size_t n, inner_->Read(buf.first(want)));
+      if (n == 0) return std::size_t{0};
+      skip_ -= static_cast<std::int64_t>(n);
+    }
+    return inner_->Read(buf);
+  }
+
+ private:
+  std::unique_ptr<Reader> inner_;
+  std::int64_t skip_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Reader>> Target::FetchFrom(const Descriptor& desc, std::int64_t offset) {
+  EC_ASSIGN_OR_RETURN(auto reader, Fetch(desc));
+  if (offset == 0) return reader;
+  return std::unique_ptr<Reader>(new SkippingReader(std::move(reader), offset));
 }
 
 Status PushBytes(Target& target, const Descriptor& desc, std::string_view bytes) {

@@ -43,6 +43,20 @@ class Target {
   // Points `tag` at `desc`, which must already be in the target.
   virtual Status Tag(const Descriptor& desc, std::string_view tag) = 0;
 
+  // Resuming interrupted pushes. PartialSize: bytes of `desc` an earlier, interrupted push
+  // left behind (0 when none, or for targets that keep nothing). FetchFrom: the blob from
+  // byte `offset` on. PushFrom: completes a push from `offset`, `rest` holding the bytes after
+  // it; the whole blob is still verified. The defaults keep nothing and skip bytes.
+  virtual Result<std::int64_t> PartialSize(const Descriptor& desc) {
+    (void)desc;
+    return std::int64_t{0};
+  }
+  virtual Result<std::unique_ptr<Reader>> FetchFrom(const Descriptor& desc, std::int64_t offset);
+  virtual Status PushFrom(const Descriptor& expected, Reader& rest, std::int64_t offset) {
+    if (offset != 0) return NotSupported(StrCat("resume a push to ", Name()));
+    return Push(expected, rest);
+  }
+
   // Optional capabilities: kNotSupported unless the target has them.
   virtual Result<std::vector<std::string>> ListTags() { return NotSupported("list tags"); }
   // Manifests whose subject is `subject`, optionally only those of `artifact_type`; sorted by
@@ -88,7 +102,9 @@ Status PushBytes(Target& target, const Descriptor& desc, std::string_view bytes)
 // backoff) while the push fails with kUnavailable: a dropped connection, a registry asking to
 // wait, or one that refused an upload method and wants it sent another way.
 inline constexpr int kPushAttempts = 5;
+// `open(offset)` returns the content from byte `offset` on: each attempt resumes from what
+// the target kept of the previous one (PartialSize).
 Status PushWithRetry(Target& target, const Descriptor& desc,
-                     const std::function<Result<std::unique_ptr<Reader>>()>& open);
+                     const std::function<Result<std::unique_ptr<Reader>>(std::int64_t offset)>& open);
 
 }  // namespace ec::oci

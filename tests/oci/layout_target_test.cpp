@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
 #include "json/parse.h"
 #include "oci/layout_target.h"
 #include "oci/media_types.h"
@@ -144,6 +146,81 @@ TEST_CASE("LayoutTarget replaces a blob whose size is wrong", "[oci][layout]") {
   WriteFile(t->BlobPath(d.digest), bytes.substr(0, 10));  // truncated by a crash of another tool
   CHECK_FALSE(*t->Exists(d));
   REQUIRE_OK(PushBytes(*t, d, bytes));
+  CHECK(ReadFile(t->BlobPath(d.digest)) == bytes);
+}
+
+namespace {
+// Yields `bytes` in 10000-byte reads and fails with kUnavailable after `fail_after` bytes.
+class BreakingReader final : public Reader {
+ public:
+  BreakingReader(std::string bytes, std::size_t fail_after) : bytes_(std::move(bytes)), fail_after_(fail_after) {}
+  Result<std::size_t> Read(std::span<char> buf) override {
+    if (pos_ >= fail_after_) return Unavailable("connection reset");
+    std::size_t n = std::min({buf.size(), std::size_t{10000}, bytes_.size() - pos_, fail_after_ - pos_});
+    std::memcpy(buf.data(), bytes_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  std::string bytes_;
+  std::size_t fail_after_;
+  std::size_t pos_ = 0;
+};
+}  // namespace
+
+TEST_CASE("LayoutTarget resumes a blob push that broke off", "[oci][layout]") {
+  TempDir dir;
+  auto t = OpenLayout(dir / "l", true);
+  std::string bytes = RandomBytes(8, 100000);
+  Descriptor d = DescriptorOf(kOctetStream, bytes);
+  BreakingReader breaking(bytes, 40000);
+  Status s = t->Push(d, breaking);
+  CHECK(s.code() == Code::kUnavailable);
+  CHECK_FALSE(*t->Exists(d));
+  auto kept = t->PartialSize(d);
+  REQUIRE(kept.ok());
+  CHECK(*kept == 40000);
+  // Another process (a new target on the same directory) finishes it from there.
+  auto again = OpenLayout(dir / "l", false);
+  StringReader rest(bytes.substr(40000));
+  REQUIRE_OK(again->PushFrom(d, rest, 40000));
+  CHECK(ReadFile(again->BlobPath(d.digest)) == bytes);
+  CHECK(*again->PartialSize(d) == 0);
+}
+
+TEST_CASE("LayoutTarget drops a partial blob whose bytes turn out wrong", "[oci][layout]") {
+  TempDir dir;
+  auto t = OpenLayout(dir / "l", true);
+  std::string bytes = RandomBytes(9, 50000);
+  Descriptor d = DescriptorOf(kOctetStream, bytes);
+  std::string wrong = bytes;
+  wrong[100] ^= 1;
+  BreakingReader breaking(wrong, 30000);
+  CHECK(t->Push(d, breaking).code() == Code::kUnavailable);
+  StringReader rest(bytes.substr(30000));
+  Status s = t->PushFrom(d, rest, 30000);
+  CHECK(s.code() == Code::kDataLoss);
+  CHECK(*t->PartialSize(d) == 0);  // never resumed from again
+  REQUIRE_OK(PushBytes(*t, d, bytes));
+  CHECK(ReadFile(t->BlobPath(d.digest)) == bytes);
+}
+
+TEST_CASE("PushWithRetry resumes from what the target kept", "[oci][layout]") {
+  TempDir dir;
+  auto t = OpenLayout(dir / "l", true);
+  std::string bytes = RandomBytes(10, 100000);
+  Descriptor d = DescriptorOf(kOctetStream, bytes);
+  std::vector<std::int64_t> offsets;
+  Status s = PushWithRetry(*t, d, [&](std::int64_t offset) -> Result<std::unique_ptr<Reader>> {
+    offsets.push_back(offset);
+    std::string rest = bytes.substr(static_cast<std::size_t>(offset));
+    // The first attempt breaks after 60000 bytes; the second gets the rest.
+    if (offsets.size() == 1) return std::unique_ptr<Reader>(new BreakingReader(rest, 60000));
+    return std::unique_ptr<Reader>(new StringReader(rest));
+  });
+  REQUIRE_OK(s);
+  CHECK(offsets == std::vector<std::int64_t>{0, 60000});
   CHECK(ReadFile(t->BlobPath(d.digest)) == bytes);
 }
 

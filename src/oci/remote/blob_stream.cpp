@@ -7,9 +7,9 @@
 namespace ec::oci::remote {
 
 BlobStream::BlobStream(RegistryClient& client, std::string url, std::string repository,
-                       Descriptor desc, std::string what)
+                       Descriptor desc, std::string what, std::int64_t offset)
     : client_(client), url_(std::move(url)), repository_(std::move(repository)),
-      desc_(std::move(desc)), what_(std::move(what)) {
+      desc_(std::move(desc)), what_(std::move(what)), delivered_(offset) {
   thread_ = std::thread([this] { Download(); });
 }
 

@@ -24,8 +24,9 @@ class BlobStream final : public Reader {
  public:
   // Starts downloading `url` (a blob of `desc`) for `repository` through `client`, which
   // must outlive the stream.
+  // Starts at byte `offset` of the blob (a resumed push asks for the rest only).
   BlobStream(RegistryClient& client, std::string url, std::string repository, Descriptor desc,
-             std::string what);
+             std::string what, std::int64_t offset = 0);
   ~BlobStream() override;
   Result<std::size_t> Read(std::span<char> buf) override;
 

@@ -58,10 +58,15 @@ Result<std::string> RegistryTarget::FetchManifestBytes(const Descriptor& desc) {
 }
 
 Result<std::unique_ptr<Reader>> RegistryTarget::FetchBlob(const Descriptor& desc) {
+  return FetchFrom(desc, 0);
+}
+
+Result<std::unique_ptr<Reader>> RegistryTarget::FetchFrom(const Descriptor& desc, std::int64_t offset) {
+  if (IsManifestType(desc.media_type)) return Target::FetchFrom(desc, offset);
   RecordLocation(desc.digest);
   return std::unique_ptr<Reader>(new BlobStream(*client_, client_->BaseUrl() + Path("blobs", desc.digest.str()),
                                                 repository_, desc,
-                                                StrCat("GET blob ", desc.digest.str(), " from ", Name())));
+                                                StrCat("GET blob ", desc.digest.str(), " from ", Name()), offset));
 }
 
 Result<std::unique_ptr<Reader>> RegistryTarget::Fetch(const Descriptor& desc) {

@@ -24,6 +24,7 @@ class RegistryTarget final : public Target {
 
   std::string Name() const override;
   Result<std::unique_ptr<Reader>> Fetch(const Descriptor& desc) override;
+  Result<std::unique_ptr<Reader>> FetchFrom(const Descriptor& desc, std::int64_t offset) override;
   Result<bool> Exists(const Descriptor& desc) override;
   Result<Descriptor> Stat(const Digest& digest) override;
   Status Push(const Descriptor& expected, Reader& content) override;
