@@ -22,7 +22,8 @@ void AddFormatOption(CLI::App* cmd, Format* format, bool short_flag) {
   std::map<std::string, Format> names{{"text", Format::kText}, {"json", Format::kJson}};
   cmd->add_option(short_flag ? "-o,--output" : "--format", *format,
                   "output format: text (default) or json")
-      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case));
+      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
+      ->option_text("text|json");
 }
 
 void PrintJson(const json::Json& j) { std::cout << j.dump(2) << "\n"; }

@@ -171,7 +171,7 @@ void AddCopyCommand(CLI::App& app, int* exit_code) {
                   "registry/repo[:tag], oci:DIR[:TAG], oci-archive:FILE[:TAG] (.tar.zst: zstd)");
   cmd->add_option("--batch", *batch, "copy every \"SOURCE DESTINATION\" line of FILE in one run");
   cmd->add_option("--jobs", *jobs, "with --batch: images copied at once (default 4)")->check(CLI::Range(1, 32));
-  cmd->add_flag("-r,--referrers", args->referrers, "also copy referrers (signatures, SBOMs), recursively");
+  cmd->add_flag("-r,--referrers", args->referrers, "also copy referrers (signatures, SBOMs) and cosign's sha256-<hex>.sig/.att/.sbom tags, recursively");
   cmd->add_option("--platform", args->platform, "copy only the OS/ARCH[/VARIANT] manifest of an index");
   cmd->add_option("-j,--concurrency", args->concurrency, "blobs copied at once (default 3)")
       ->check(CLI::Range(1, 64));

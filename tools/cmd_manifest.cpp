@@ -22,7 +22,8 @@ void AddManifestCommand(CLI::App& app, int* exit_code) {
   get->add_option("reference", args->ref, "oci:DIR:TAG, oci-archive:FILE@DIGEST, ...")->required();
   get->add_option("-o,--output", args->format,
                   "text (default): the raw bytes; json: descriptor and parsed manifest")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, Format>{{"text", Format::kText}, {"json", Format::kJson}}, CLI::ignore_case));
+      ->transform(CLI::CheckedTransformer(std::map<std::string, Format>{{"text", Format::kText}, {"json", Format::kJson}}, CLI::ignore_case))
+      ->option_text("text|json");
   get->callback([args, exit_code] {
     auto run = [&]() -> Status {
       EC_ASSIGN_OR_RETURN(Opened src, Open(args->ref, false));

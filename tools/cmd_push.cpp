@@ -63,7 +63,7 @@ void AddPushCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "push", "Build an OCI artifact from files (one layer each, titled with the file name) "
               "and push it to a target");
-  cmd->add_option("reference", args->ref, "destination: oci:DIR[:TAG], oci-archive:FILE[:TAG]")
+  cmd->add_option("reference", args->ref, "destination: registry/repo[:tag], oci:DIR[:TAG], oci-archive:FILE[:TAG]")
       ->required();
   cmd->add_option("files", args->files, "FILE[:MEDIATYPE] (default application/vnd.oci.image.layer.v1.tar)")
       ->required();
