@@ -3,7 +3,7 @@
 # non-zero, writes nothing outside the destination and leaves the destination consistent.
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/harness.sh"
-EC=$1
+EC=$(realpath "$1")  # the suites change directory
 require_tool python3; require_tool jq
 evil="python3 $here/layout/make_evil.py"
 

@@ -5,7 +5,7 @@
 here=$(cd "$(dirname "$0")/.." && pwd)
 root=$(cd "$here/.." && pwd)
 source "$here/lib/harness.sh"
-EC=$1
+EC=$(realpath "$1")  # the suites change directory
 require_tool jq
 
 for verb in push pull copy "manifest get" "blob get" tags resolve; do

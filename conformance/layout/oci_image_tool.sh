@@ -5,7 +5,7 @@
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/harness.sh"
 source "$here/lib/images.sh"
-EC=$1
+EC=$(realpath "$1")  # the suites change directory
 require_tool umoci; require_tool oci-image-tool; require_tool jq; require_tool zstd
 
 validate() {  # DIR TAG

@@ -4,7 +4,7 @@
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/harness.sh"
 source "$here/lib/images.sh"
-EC=$1
+EC=$(realpath "$1")  # the suites change directory
 require_tool umoci; require_tool skopeo; require_tool jq
 
 make_umoci_image "$WORK/umoci" latest

@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/harness.sh"
 source "$here/lib/images.sh"
 source "$here/lib/registry.sh"
-EC=$1
+EC=$(realpath "$1")  # the suites change directory
 require_tool docker-registry; require_tool skopeo; require_tool umoci; require_tool jq; require_tool curl; require_tool htpasswd
 ec() { "$EC" --plain-http "$@"; }
 export XDG_CACHE_HOME="$WORK/cache"  # this suite's own blob-location cache

@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/harness.sh"
 source "$here/lib/images.sh"
 source "$here/lib/registry.sh"
-EC=$1
+EC=$(realpath "$1")  # the suites change directory
 require_tool docker-registry; require_tool podman; require_tool umoci; require_tool jq; require_tool curl
 [ "$(id -u)" -eq 0 ] || { echo "FAIL - podman.sh runs podman as root"; exit 1; }
 ec() { "$EC" --plain-http "$@"; }

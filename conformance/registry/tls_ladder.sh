@@ -6,7 +6,7 @@
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/harness.sh"
 source "$here/lib/registry.sh"
-EC=$1
+EC=$(realpath "$1")  # the suites change directory
 require_tool docker-registry; require_tool openssl; require_tool jq; require_tool curl; require_tool python3
 export XDG_CACHE_HOME="$WORK/cache"
 

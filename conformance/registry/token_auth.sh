@@ -11,7 +11,7 @@ source "$here/lib/harness.sh"
 source "$here/lib/images.sh"
 source "$here/lib/registry.sh"
 source "$here/lib/token.sh"
-EC=$1
+EC=$(realpath "$1")  # the suites change directory
 require_tool docker-registry; require_tool umoci; require_tool jq; require_tool curl
 [ -x "$TOKEN_PYTHON" ] && "$TOKEN_PYTHON" -c 'import jwt, cryptography' 2>/dev/null ||
   { echo "FAIL - $TOKEN_PYTHON with python3-jwt and python3-cryptography is needed"; exit 1; }
