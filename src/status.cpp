@@ -24,9 +24,4 @@ Status Status::WithPrefix(std::string_view context) const {
   return Status(code_, StrCat(context, ": ", message_));
 }
 
-std::string Status::ToString() const {
-  if (ok()) return "ok";
-  return message_;
-}
-
 }  // namespace ec

@@ -37,7 +37,6 @@ class [[nodiscard]] Status {
   const std::string& message() const { return message_; }
   // "context: message"; an OK status stays OK.
   Status WithPrefix(std::string_view context) const;
-  std::string ToString() const;
 
  private:
   Code code_ = Code::kOk;

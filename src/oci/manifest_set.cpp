@@ -23,11 +23,6 @@ void ManifestSet::Add(const Descriptor& desc, const Manifest& manifest) {
   by_digest_.emplace(desc.digest.str(), std::move(e));
 }
 
-bool ManifestSet::Contains(const Digest& digest) const {
-  std::lock_guard lock(mu_);
-  return by_digest_.count(digest.str()) > 0;
-}
-
 void ManifestSet::Clear() {
   std::lock_guard lock(mu_);
   by_digest_.clear();

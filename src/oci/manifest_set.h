@@ -18,7 +18,6 @@ class ManifestSet {
  public:
   // Records a manifest; recording one twice is harmless.
   void Add(const Descriptor& desc, const Manifest& manifest);
-  bool Contains(const Digest& digest) const;
   void Clear();
   // Manifests whose subject is `subject` (filtered by artifact type when not empty), sorted
   // by digest. Each descriptor carries the referrer's artifactType and annotations, as the

@@ -24,6 +24,10 @@ class FaultyTarget final : public Target {
       return std::unique_ptr<Reader>(new StringReader(bytes));
     }
     if (missing_ && desc.digest == *missing_) return NotFound("faulty: blob " + desc.digest.str() + " not found");
+    if (!IsManifestType(desc.media_type) && transient_failures_ > 0) {
+      --transient_failures_;
+      return Unavailable("faulty: connection reset");
+    }
     return inner_.Fetch(desc);
   }
   Result<bool> Exists(const Descriptor& d) override { return inner_.Exists(d); }
@@ -36,6 +40,7 @@ class FaultyTarget final : public Target {
   }
   std::optional<Digest> corrupt_;
   std::optional<Digest> missing_;
+  int transient_failures_ = 0;  // blob fetches that fail with kUnavailable first
 
  private:
   Target& inner_;
@@ -201,32 +206,13 @@ TEST_CASE("CopyGraph with referrers carries cosign digest tags", "[oci][copy]") 
 TEST_CASE("CopyGraph retries a blob after a transient failure", "[oci][copy]") {
   MemoryTarget inner, dst;
   TestImage img = PushRandomImage(inner, 1);
-  class Flaky final : public Target {
-   public:
-    explicit Flaky(Target& t) : t_(t) {}
-    std::string Name() const override { return "flaky"; }
-    Result<std::unique_ptr<Reader>> Fetch(const Descriptor& d) override {
-      if (!IsManifestType(d.media_type) && failures_ < 2) {
-        ++failures_;
-        return Unavailable("flaky: connection reset");
-      }
-      return t_.Fetch(d);
-    }
-    Result<bool> Exists(const Descriptor& d) override { return t_.Exists(d); }
-    Result<Descriptor> Stat(const Digest& d) override { return t_.Stat(d); }
-    Status Push(const Descriptor& d, Reader& r) override { return t_.Push(d, r); }
-    Result<Descriptor> Resolve(std::string_view r) override { return t_.Resolve(r); }
-    Status Tag(const Descriptor& d, std::string_view tag) override { return t_.Tag(d, tag); }
-    int failures_ = 0;
-
-   private:
-    Target& t_;
-  } flaky(inner);
+  FaultyTarget flaky(inner);
+  flaky.transient_failures_ = 2;
   CopyOptions options;
   options.concurrency = 1;
   auto report = CopyGraph(flaky, dst, img.manifest, options);
   REQUIRE(report.ok());
-  CHECK(flaky.failures_ == 2);
+  CHECK(flaky.transient_failures_ == 0);
   CHECK(*dst.Exists(img.manifest));
 }
 

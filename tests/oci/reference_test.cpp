@@ -11,14 +11,14 @@ const std::string kDigest = "sha256:" + kHex;
 
 Reference MustParse(std::string_view text) {
   auto ref = Reference::Parse(text);
-  INFO(text << ": " << ref.status().ToString());
+  INFO(text << ": " << ref.status().message());
   REQUIRE(ref.ok());
   return *ref;
 }
 
 TargetRef MustParseTarget(std::string_view text) {
   auto target = TargetRef::Parse(text);
-  INFO(text << ": " << target.status().ToString());
+  INFO(text << ": " << target.status().message());
   REQUIRE(target.ok());
   return *target;
 }

@@ -21,53 +21,22 @@
 #include "oci/io.h"
 #include "oci/limits.h"
 #include "status.h"
+#include "support/test_support.h"
 
 namespace ec::oci {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = fs::temp_directory_path() /
-            StrCat("ec_tar_test_", ::getpid(), "_", counter++, "_", now);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using ec::testing::ReadFile;
+using ec::testing::TempDir;
+using ec::testing::WriteFile;
 
 std::string Pattern(std::size_t size, unsigned seed) {
   std::string out(size, '\0');
   std::mt19937 gen(seed);
   for (char& c : out) c = static_cast<char>(gen() & 0xff);
   return out;
-}
-
-void WriteFile(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out.good());
-}
-
-std::string ReadFile(const fs::path& path) {
-  auto bytes = ReadSmallFile(path, 64u << 20);
-  REQUIRE(bytes.ok());
-  return *bytes;
 }
 
 std::string ReadEntry(const fs::path& tar, const TarEntryLocation& location) {

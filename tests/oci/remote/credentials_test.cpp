@@ -11,33 +11,14 @@
 #include <string>
 
 #include "oci/remote/credentials.h"
+#include "support/test_support.h"
 
 namespace ec::oci::remote {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp dir, removed with its contents on destruction.
-class ScratchDir {
- public:
-  ScratchDir() {
-    static std::atomic<int> counter{0};
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            StrCat("ec-credentials-test-", ::getpid(), "-", counter++, "-", rd());
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ScratchDir = ec::testing::TempDir;
 
 // Sets an environment variable for the scope, restoring (or unsetting) it afterwards.
 class ScopedEnv {
