@@ -10,7 +10,7 @@ BUILD_PACKAGES=(
   libcli11-dev
 )
 # Real peers used by the conformance and interop tests, and the benchmark's measuring tools.
-TEST_PACKAGES=(skopeo umoci oci-image-tool docker-registry apache2-utils curl podman python3-jwt python3-cryptography time jq zstd python3 tar openssl)
+TEST_PACKAGES=(skopeo umoci oci-image-tool docker-registry apache2-utils curl podman python3-jwt python3-cryptography time jq zstd python3 tar openssl wrk)
 
 want=("${BUILD_PACKAGES[@]}")
 if [ "${1:-}" = "--with-tests" ]; then want+=("${TEST_PACKAGES[@]}"); fi

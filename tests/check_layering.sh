@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fails when a lower module includes a higher one. Order, lowest first:
-# json < oci < {tuf, trivy} < mirror.
+# json < oci < {tuf, trivy} < mirror; inside oci, remote and store never include server.
 set -u
 src=$1
 status=0
@@ -16,6 +16,8 @@ check() {  # module, forbidden include prefixes...
 }
 check json oci tuf trivy mirror
 check oci tuf trivy mirror
+check oci/store oci/server oci/remote
+check oci/remote oci/server oci/store
 check tuf trivy mirror
 check trivy tuf mirror
 [ $status = 0 ] && echo "layering: ok"

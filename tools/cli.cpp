@@ -44,6 +44,17 @@ void AddRegistryFlags(CLI::App& app) {
   app.add_flag("--password-stdin", f.password_stdin, "read the registry password or token from stdin");
 }
 
+std::string& GlobalStoreDir() {
+  static std::string dir;
+  return dir;
+}
+
+void AddStoreFlag(CLI::App& app) {
+  app.add_option("--store", GlobalStoreDir(),
+                 "local store directory for store:REPO targets, serve and gc "
+                 "(default: $EC_STORE, else ~/.local/share/export-center/store)");
+}
+
 namespace {
 
 Result<std::shared_ptr<oci::remote::CredentialStore>> Credentials() {
@@ -83,6 +94,7 @@ Result<Opened> Open(std::string_view arg, bool create) {
   EC_ASSIGN_OR_RETURN(oci::TargetRef ref, oci::TargetRef::Parse(arg));
   oci::OpenOptions options;
   options.create = create;
+  options.store_dir = GlobalStoreDir();
   if (ref.kind == oci::TargetKind::kRegistry) {
     const RegistryFlags& f = GlobalRegistryFlags();
     options.registry.plain_http = f.plain_http;

@@ -45,6 +45,10 @@ struct RegistryFlags {
 RegistryFlags& GlobalRegistryFlags();
 void AddRegistryFlags(CLI::App& app);
 
+// The local store's directory ("--store DIR", else $EC_STORE, else the per-user default).
+std::string& GlobalStoreDir();
+void AddStoreFlag(CLI::App& app);
+
 struct Opened {
   oci::TargetRef ref;
   std::unique_ptr<oci::Target> target;

@@ -14,5 +14,7 @@ void AddBlobCommand(CLI::App& app, int* exit_code);
 void AddTagsCommand(CLI::App& app, int* exit_code);
 void AddResolveCommand(CLI::App& app, int* exit_code);
 void AddDiscoverCommand(CLI::App& app, int* exit_code);
+void AddServeCommand(CLI::App& app, int* exit_code);
+void AddGcCommand(CLI::App& app, int* exit_code);
 
 }  // namespace ec::cli

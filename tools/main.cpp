@@ -8,11 +8,13 @@ int main(int argc, char** argv) {
   CLI::App app{
       "export-center: build, copy and inspect OCI artifacts between registries "
       "(HOST[:PORT]/REPO[:TAG|@DIGEST]), OCI image layouts (oci:DIR[:TAG|@DIGEST]) and OCI "
-      "archives (oci-archive:FILE[:TAG|@DIGEST], .tar or .tar.zst)",
+      "archives (oci-archive:FILE[:TAG|@DIGEST], .tar or .tar.zst) and the local store "
+      "(store:REPO[:TAG|@DIGEST]), and serve the store as an OCI registry",
       "export-center"};
   app.require_subcommand(1);
   app.fallthrough();  // registry flags work before or after the verb
   ec::cli::AddRegistryFlags(app);
+  ec::cli::AddStoreFlag(app);
   app.set_version_flag("--version", "export-center 0.1.0");
   int exit_code = ec::cli::kExitOk;
   ec::cli::AddPushCommand(app, &exit_code);
@@ -23,6 +25,8 @@ int main(int argc, char** argv) {
   ec::cli::AddTagsCommand(app, &exit_code);
   ec::cli::AddResolveCommand(app, &exit_code);
   ec::cli::AddDiscoverCommand(app, &exit_code);
+  ec::cli::AddServeCommand(app, &exit_code);
+  ec::cli::AddGcCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

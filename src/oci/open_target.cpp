@@ -6,6 +6,7 @@
 #include "oci/archive_target.h"
 #include "oci/layout_target.h"
 #include "oci/remote/registry_target.h"
+#include "oci/store/store_target.h"
 
 namespace ec::oci {
 
@@ -22,6 +23,22 @@ Result<std::unique_ptr<Target>> OpenTarget(const TargetRef& ref, const OpenOptio
       ao.create = options.create;
       EC_ASSIGN_OR_RETURN(auto t, ArchiveTarget::Open(ref.path, ao));
       return std::unique_ptr<Target>(std::move(t));
+    }
+    case TargetKind::kStore: {
+      // One Store object per directory in a process, so that a copy between two of its
+      // repositories links blobs (StoreTarget::Mount) instead of copying them.
+      static std::mutex mu;
+      static std::map<std::string, std::weak_ptr<store::Store>> stores;
+      std::string dir = options.store_dir.empty() ? store::Store::DefaultPath().string() : options.store_dir;
+      std::lock_guard lock(mu);
+      auto opened = stores[dir].lock();
+      if (!opened) {
+        store::StoreOptions so;
+        so.create = options.create;
+        EC_ASSIGN_OR_RETURN(opened, store::Store::Open(dir, so));
+        stores[dir] = opened;
+      }
+      return std::unique_ptr<Target>(new store::StoreTarget(std::move(opened), ref.path));
     }
     case TargetKind::kRegistry: {
       // Targets of one registry share a client: one token cache, one connection limit, and

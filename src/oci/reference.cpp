@@ -9,6 +9,7 @@ constexpr std::string_view kDockerHub = "docker.io";
 constexpr std::string_view kDockerPrefix = "docker://";
 constexpr std::string_view kLayoutPrefix = "oci:";
 constexpr std::string_view kArchivePrefix = "oci-archive:";
+constexpr std::string_view kStorePrefix = "store:";
 constexpr std::string_view kComponentGrammar = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*";
 
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
@@ -116,29 +117,6 @@ Status ValidateRegistry(std::string_view registry) {
   return OkStatus();
 }
 
-Status ValidateRepository(std::string_view repository) {
-  if (repository.empty()) return InvalidArgument("missing repository");
-  for (char c : repository) {
-    if (c >= 'A' && c <= 'Z') return InvalidArgument("repository name must be lower-case");
-  }
-  std::string_view rest = repository;
-  while (true) {
-    std::size_t slash = rest.find('/');
-    std::string_view component = rest.substr(0, slash);
-    if (component.empty()) {
-      // Covers "a//b", "/a" and "a/": each leaves an empty component.
-      return InvalidArgument(
-          StrCat("repository ", Quote(repository), " has an empty path component"));
-    }
-    if (!IsValidComponent(component)) {
-      return InvalidArgument(StrCat("invalid repository path component; got ", Quote(component),
-                                    ", want ", kComponentGrammar));
-    }
-    if (slash == std::string_view::npos) return OkStatus();
-    rest.remove_prefix(slash + 1);
-  }
-}
-
 // Parses `text`; `shown` is what error messages name, so a stripped "docker://" prefix still
 // appears in them.
 Result<Reference> ParseRegistryReference(std::string_view text, std::string_view shown) {
@@ -229,14 +207,40 @@ Result<TargetRef> ParseLocalTarget(TargetKind kind, std::string_view text, std::
     }
   }
   if (path.empty()) {
-    return InvalidArgument(
-        StrCat(context, ": missing ", kind == TargetKind::kLayout ? "directory" : "file"));
+    return InvalidArgument(StrCat(context, ": missing ",
+                                  kind == TargetKind::kLayout    ? "directory"
+                                  : kind == TargetKind::kArchive ? "file"
+                                                                 : "repository"));
   }
+  if (kind == TargetKind::kStore) EC_RETURN_IF_ERROR(ValidateRepository(path).WithPrefix(context));
   target.path = std::string(path);
   return target;
 }
 
 }  // namespace
+
+Status ValidateRepository(std::string_view repository) {
+  if (repository.empty()) return InvalidArgument("missing repository");
+  for (char c : repository) {
+    if (c >= 'A' && c <= 'Z') return InvalidArgument("repository name must be lower-case");
+  }
+  std::string_view rest = repository;
+  while (true) {
+    std::size_t slash = rest.find('/');
+    std::string_view component = rest.substr(0, slash);
+    if (component.empty()) {
+      // Covers "a//b", "/a" and "a/": each leaves an empty component.
+      return InvalidArgument(
+          StrCat("repository ", Quote(repository), " has an empty path component"));
+    }
+    if (!IsValidComponent(component)) {
+      return InvalidArgument(StrCat("invalid repository path component; got ", Quote(component),
+                                    ", want ", kComponentGrammar));
+    }
+    if (slash == std::string_view::npos) return OkStatus();
+    rest.remove_prefix(slash + 1);
+  }
+}
 
 Status ValidateTag(std::string_view tag) {
   const std::string context = StrCat("invalid tag ", Quote(tag));
@@ -281,6 +285,9 @@ Result<TargetRef> TargetRef::Parse(std::string_view text) {
   if (text.starts_with(kLayoutPrefix)) {
     return ParseLocalTarget(TargetKind::kLayout, text, text.substr(kLayoutPrefix.size()));
   }
+  if (text.starts_with(kStorePrefix)) {
+    return ParseLocalTarget(TargetKind::kStore, text, text.substr(kStorePrefix.size()));
+  }
   std::string_view registry_text = text;
   if (registry_text.starts_with(kDockerPrefix)) registry_text.remove_prefix(kDockerPrefix.size());
   TargetRef target;
@@ -291,7 +298,10 @@ Result<TargetRef> TargetRef::Parse(std::string_view text) {
 
 std::string TargetRef::str() const {
   if (kind == TargetKind::kRegistry) return remote.str();
-  std::string out = StrCat(kind == TargetKind::kLayout ? kLayoutPrefix : kArchivePrefix, path);
+  std::string out = StrCat(kind == TargetKind::kLayout    ? kLayoutPrefix
+                           : kind == TargetKind::kArchive ? kArchivePrefix
+                                                          : kStorePrefix,
+                           path);
   if (!tag.empty()) out += StrCat(":", tag);
   if (digest.has_value()) out += StrCat("@", digest->str());
   return out;

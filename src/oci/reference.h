@@ -44,17 +44,22 @@ struct Reference {
   friend bool operator==(const Reference&, const Reference&) = default;
 };
 
+// Checks a repository name against the distribution spec's grammar (path components of
+// [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)* joined by '/'); the length limit is the caller's.
+Status ValidateRepository(std::string_view repository);
+
 // Checks a tag against [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}; shared with local targets.
 Status ValidateTag(std::string_view tag);
 
-enum class TargetKind { kRegistry, kLayout, kArchive };
+enum class TargetKind { kRegistry, kLayout, kArchive, kStore };
 
 // A CLI target argument: a registry reference (optionally prefixed "docker://"),
-// "oci:DIR[:TAG|@DIGEST]" or "oci-archive:FILE[:TAG|@DIGEST]" (".tar.zst" means zstd).
+// "oci:DIR[:TAG|@DIGEST]", "oci-archive:FILE[:TAG|@DIGEST]" (".tar.zst" means zstd), or
+// "store:REPO[:TAG|@DIGEST]", a repository of the local store.
 struct TargetRef {
   TargetKind kind = TargetKind::kRegistry;
   Reference remote;              // kRegistry
-  std::string path;              // kLayout / kArchive: the directory or file
+  std::string path;              // kLayout / kArchive: the directory or file; kStore: the repository
   std::string tag;               // kLayout / kArchive: empty when not named; no "latest" default
   std::optional<Digest> digest;  // kLayout / kArchive; a registry digest lives in remote
 

@@ -405,7 +405,10 @@ Result<Descriptor> RegistryTarget::Resolve(std::string_view reference) {
   req.headers.push_back(ManifestAcceptHeader());
   std::string what = StrCat("resolve ", Name(), reference.find(':') == std::string_view::npos ? ":" : "@", reference);
   EC_ASSIGN_OR_RETURN(HttpResponse resp, Send(req, false));
-  if (resp.status == 404) return NotFound(StrCat(what, ": not found"));
+  if (resp.status == 404) {
+    return NotFound(StrCat(what, ": ", reference.find(':') == std::string_view::npos ? "tag" : "manifest",
+                           " \"", reference, "\" not found"));
+  }
   if (!IsOk(resp.status)) return StatusFromResponse(what, resp);
   auto type = resp.Header("content-type");
   auto digest = resp.Header("docker-content-digest");
@@ -434,7 +437,12 @@ Result<Descriptor> RegistryTarget::Resolve(std::string_view reference) {
 
 Status RegistryTarget::Tag(const Descriptor& desc, std::string_view tag) {
   EC_RETURN_IF_ERROR(ValidateTag(tag));
-  EC_ASSIGN_OR_RETURN(std::string bytes, FetchManifestBytes(desc));
+  auto fetched = FetchManifestBytes(desc);
+  if (!fetched.ok() && fetched.status().code() == Code::kNotFound) {
+    return FailedPrecondition(StrCat("tag ", tag, " in ", Name(), ": manifest ", desc.digest.str(),
+                                     " is not there; push it first"));
+  }
+  EC_ASSIGN_OR_RETURN(std::string bytes, std::move(fetched));
   if (Digest::OfBytes(bytes) != desc.digest) {
     return DataLoss(StrCat("tag ", desc.digest.str(), " in ", Name(), ": the registry served other bytes"));
   }
