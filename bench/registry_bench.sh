@@ -6,7 +6,9 @@
 # (a re-run where everything is there). Then a 2 GiB single-blob artifact is copied to
 # measure peak RSS.
 #   bash bench/registry_bench.sh build/release/tools/export-center
-# Environment: IMAGES (20), BASE_MIB (32), OWN_MIB (24), BIG_MIB (2048).
+# Environment: IMAGES (20), BASE_MIB (32), OWN_MIB (24), BIG_MIB (2048), DEST (docker-registry,
+# or serve: the receiving registries are `export-center serve` instances, whose ingest is
+# faster than docker-registry's, so the copy tools themselves are what is measured).
 set -euo pipefail
 EC=$(realpath "${1:?usage: registry_bench.sh PATH/TO/export-center}")
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,9 +18,20 @@ export XDG_CACHE_HOME="$WORK/cache"  # a fresh blob-location cache for this run
 PASSED=0; FAILED=0
 source "$root/conformance/lib/registry.sh"
 source "$root/conformance/lib/images.sh"
+source "$root/conformance/lib/serve.sh"
 ec() { "$EC" --plain-http "$@"; }
+DEST=${DEST:-docker-registry}
+start_dest() {
+  if [ "$DEST" = serve ]; then
+    start_serve "$1"
+    local addr="SERVE_$1"
+    printf -v "REGISTRY_$1" '%s' "${!addr}"
+  else
+    start_registry "$1"
+  fi
+}
 
-start_registry src; start_registry ec; start_registry ecb; start_registry sk; start_registry big; start_registry bigsk
+start_registry src; start_dest ec; start_dest ecb; start_dest sk; start_dest big; start_dest bigsk
 SRC=$REGISTRY_src
 echo "generating the corpus ..." >&2
 for b in 1 2 3; do head -c "$((BASE_MIB << 20))" /dev/urandom > "$WORK/base$b.tar"; done
@@ -82,7 +95,7 @@ read -r sk_big sk_big_rss < <(timed skopeo copy -q --preserve-digests --src-tls-
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 echo
-echo "corpus: ${#refs[@]} references, $((corpus_bytes >> 20)) MiB of blobs; big blob: ${BIG_MIB} MiB"
+echo "corpus: ${#refs[@]} references, $((corpus_bytes >> 20)) MiB of blobs; big blob: ${BIG_MIB} MiB; source docker-registry, destinations $DEST"
 printf '| %-34s | %14s | %10s | %16s |\n' case export-center skopeo "ratio (ec/skopeo)"
 printf '|%s|%s|%s|%s|\n' "------------------------------------" "----------------" "------------" "------------------"
 printf '| %-34s | %12s s | %8s s | %16s |\n' "full copy, wall time" "$ec_full" "$sk_full" "$(ratio "$ec_full" "$sk_full")"

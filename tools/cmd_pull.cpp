@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "oci/copy.h"
+#include "oci/download.h"
 #include "oci/media_types.h"
 
 namespace ec::cli {
@@ -31,13 +32,8 @@ Status CheckTitle(const oci::Descriptor& layer, const std::string& title) {
 
 Status WriteLayer(oci::Target& src, const oci::Descriptor& layer, const std::filesystem::path& dest,
                   Progress& progress) {
-  EC_ASSIGN_OR_RETURN(auto reader, src.Fetch(layer));
-  oci::VerifyingReader verifying(*reader, layer, StrCat("pull from ", src.Name()));
-  EC_ASSIGN_OR_RETURN(oci::AtomicFile file, oci::AtomicFile::Create(dest));
-  EC_RETURN_IF_ERROR(file.WriteFrom(verifying).status());
-  EC_RETURN_IF_ERROR(verifying.Verify());
-  progress.Add(layer.size);
-  return file.Commit();
+  // Resumable: a pull that breaks keeps .NAME.partial and the next one continues from it.
+  return oci::DownloadBlob(src, layer, dest, [&progress](std::int64_t n) { progress.Add(n); });
 }
 
 Result<json::Json> RunPull(const PullArgs& args) {

@@ -27,7 +27,8 @@ constexpr std::string_view kApiVersionHeader = "Docker-Distribution-API-Version"
 constexpr std::size_t kDrainLimit = 16u << 20;
 // Largest page a client may ask for with `n`.
 constexpr int kMaxPageSize = 10000;
-constexpr std::size_t kBlobReadChunk = 1u << 20;
+// Per worker thread: 64 connections reading blobs hold 16 MiB of buffers between them.
+constexpr std::size_t kBlobReadChunk = 256u << 10;
 
 void SendError(Response& res, const ApiError& error) {
   res.status = error.http_status;
@@ -510,6 +511,8 @@ bool RegistryServer::Handlers::AppendBody(store::Upload& upload, const Route& ro
       return appended.ok();
     });
   }
+  // Also after a broken body: what arrived is kept, and the client resumes from Range.
+  if (Status flushed = upload.Flush(); appended.ok()) appended = flushed;
   if (!appended.ok()) {
     SendError(res, ErrorFromStatus(appended, "BLOB_UPLOAD_UNKNOWN"));
     return false;

@@ -52,7 +52,11 @@ class Upload {
   // Serialises PATCH/PUT/GET on one session; hold it while calling the rest.
   std::mutex& mutex() { return mu_; }
   std::int64_t size() const { return size_; }
+  // Appends; bytes may wait in a small buffer until Flush (HTTP bodies arrive in 4 KiB reads,
+  // and a write per read would double the syscalls of an upload).
   Status Append(std::string_view bytes);
+  // Writes out buffered bytes; the server calls it at the end of every request.
+  Status Flush();
 
  private:
   friend class Store;
@@ -64,7 +68,9 @@ class Upload {
   std::filesystem::path path_;
   UniqueFd fd_;
   std::mutex mu_;
-  std::int64_t size_ = 0;
+  std::int64_t size_ = 0;      // bytes appended, buffered ones included
+  std::int64_t written_ = 0;   // bytes in the file
+  std::string buffer_;
   std::unique_ptr<Hasher> hasher_ = std::make_unique<Hasher>();
   std::int64_t last_used_ = 0;
   bool closed_ = false;
@@ -153,6 +159,8 @@ class Store {
   std::map<std::string, std::shared_ptr<Upload>, std::less<>> uploads_;
 };
 
+// Bytes an upload gathers before writing them out.
+inline constexpr std::size_t kUploadBufferBytes = 256u << 10;
 // Upload sessions idle for longer than this are dropped and their files removed.
 inline constexpr std::int64_t kUploadIdleSeconds = 3600;
 

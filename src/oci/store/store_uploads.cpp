@@ -51,15 +51,36 @@ bool IsUploadId(std::string_view id) {
 
 Status Upload::Append(std::string_view bytes) {
   if (closed_) return FailedPrecondition(StrCat("upload ", id_, " has ended"));
-  Status written = PwriteAll(fd_.get(), bytes, size_, path_.string());
-  if (!written.ok()) {
-    // The file and the running hash may now disagree: this session cannot go on.
-    closed_ = true;
-    return written;
-  }
   hasher_->Update(bytes);
   size_ += static_cast<std::int64_t>(bytes.size());
   last_used_ = Now();
+  if (buffer_.size() + bytes.size() <= kUploadBufferBytes) {
+    buffer_.append(bytes);
+    return OkStatus();
+  }
+  EC_RETURN_IF_ERROR(Flush());
+  if (bytes.size() >= kUploadBufferBytes) {
+    Status written = PwriteAll(fd_.get(), bytes, written_, path_.string());
+    if (!written.ok()) {
+      closed_ = true;  // the file and the running hash now disagree: the session cannot go on
+      return written;
+    }
+    written_ += static_cast<std::int64_t>(bytes.size());
+    return OkStatus();
+  }
+  buffer_.append(bytes);
+  return OkStatus();
+}
+
+Status Upload::Flush() {
+  if (buffer_.empty()) return OkStatus();
+  Status written = PwriteAll(fd_.get(), buffer_, written_, path_.string());
+  if (!written.ok()) {
+    closed_ = true;  // see Append
+    return written;
+  }
+  written_ += static_cast<std::int64_t>(buffer_.size());
+  buffer_.clear();
   return OkStatus();
 }
 
@@ -114,6 +135,7 @@ void Store::CancelUpload(Upload& upload) {
 
 Status Store::CompleteUpload(Upload& upload, const Digest& digest) {
   if (upload.closed_) return FailedPrecondition(StrCat("upload ", upload.id(), " has ended"));
+  EC_RETURN_IF_ERROR(upload.Flush());
   Digest got = digest;
   if (digest.algorithm() == DigestAlgorithm::kSha256) {
     got = upload.hasher_->Finish();
