@@ -26,3 +26,9 @@ start_serve() {
   done
   echo "FAIL - export-center serve did not start:"; cat "$dir/log"; exit 1
 }
+
+# serve_store NAME: the store directory start_serve NAME serves (to fill it before the server
+# starts, or to reopen it after a restart).
+serve_store() {
+  echo "$WORK/serve-$1/store"
+}
