@@ -7,10 +7,10 @@ BUILD_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libcurl4-openssl-dev nlohmann-json3-dev libssl-dev libzstd-dev libgit2-dev
   libcpp-httplib-dev libbotan-2-dev catch2 libsqlite3-dev zlib1g-dev libarchive-dev
-  libcli11-dev
+  libcli11-dev libyaml-cpp-dev
 )
 # Real peers used by the conformance and interop tests, and the benchmark's measuring tools.
-TEST_PACKAGES=(skopeo umoci oci-image-tool docker-registry apache2-utils curl podman python3-jwt python3-cryptography time jq zstd python3 tar openssl wrk)
+TEST_PACKAGES=(skopeo umoci oci-image-tool docker-registry apache2-utils curl podman python3-jwt python3-cryptography time jq zstd python3 tar openssl wrk golang-go golang-github-coreos-bbolt-dev)
 
 want=("${BUILD_PACKAGES[@]}")
 if [ "${1:-}" = "--with-tests" ]; then want+=("${TEST_PACKAGES[@]}"); fi

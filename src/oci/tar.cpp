@@ -492,6 +492,13 @@ Status WriteDeterministicTar(const std::filesystem::path& dest, std::vector<TarW
                archive_write_set_filter_option(a.get(), "zstd", "compression-level", "3") ==
                    ARCHIVE_OK;
   }
+  if (setup_ok && compression == TarCompression::kGzip) {
+    // "timestamp" off: the gzip header's mtime is 0, so the bytes do not depend on the clock.
+    setup_ok = archive_write_add_filter_gzip(a.get()) == ARCHIVE_OK &&
+               archive_write_set_filter_option(a.get(), "gzip", "compression-level", "6") ==
+                   ARCHIVE_OK &&
+               archive_write_set_filter_option(a.get(), "gzip", "timestamp", nullptr) == ARCHIVE_OK;
+  }
   // No padding after the end-of-archive records (it would also corrupt a zstd stream).
   setup_ok = setup_ok && archive_write_set_bytes_in_last_block(a.get(), 1) == ARCHIVE_OK;
   // libarchive's default 10 KiB blocks cost one write(2) each; 1 MiB blocks keep the tar

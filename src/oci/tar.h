@@ -22,7 +22,9 @@
 
 namespace ec::oci {
 
-enum class TarCompression { kNone, kZstd };
+// kGzip is for writing only (Trivy databases are .tar.gz); archives Export Center reads are
+// plain or zstd.
+enum class TarCompression { kNone, kZstd, kGzip };
 
 // Detects the compression of `file` by its magic bytes (zstd: 28 B5 2F FD), not by its name.
 // A file too short to hold the magic counts as uncompressed.
@@ -77,7 +79,8 @@ struct TarWriteEntry {
 // directory entry before its contents ("blobs/", "blobs/sha256/"); every entry has mtime 0,
 // uid/gid 0, empty uname/gname, mode 0644 (files) or 0755 (directories) and no other
 // metadata, so the same entries give byte-identical output in any input order. kZstd
-// compresses with libarchive's zstd filter at level 3. Source files stream through in
+// compresses with libarchive's zstd filter at level 3; kGzip with its gzip filter at level 6
+// and no timestamp in the gzip header (mtime 0). Source files stream through in
 // kCopyBufferBytes chunks. Names must be relative, non-empty, unique and free of "", "."
 // and ".." components.
 Status WriteDeterministicTar(const std::filesystem::path& dest, std::vector<TarWriteEntry> entries,
