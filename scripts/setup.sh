@@ -10,7 +10,8 @@ BUILD_PACKAGES=(
   libcli11-dev libyaml-cpp-dev
 )
 # Real peers used by the conformance and interop tests, and the benchmark's measuring tools.
-TEST_PACKAGES=(skopeo umoci oci-image-tool docker-registry apache2-utils curl podman python3-jwt python3-cryptography time jq zstd python3 tar openssl wrk golang-go golang-github-coreos-bbolt-dev)
+TEST_PACKAGES=(skopeo umoci oci-image-tool docker-registry apache2-utils curl podman python3-jwt python3-cryptography time jq zstd python3 tar openssl wrk golang-go golang-github-coreos-bbolt-dev sqlite3
+  libcommons-cli-java libslf4j-java libjsr305-java)
 
 want=("${BUILD_PACKAGES[@]}")
 if [ "${1:-}" = "--with-tests" ]; then want+=("${TEST_PACKAGES[@]}"); fi

@@ -164,7 +164,7 @@ void RegistryServer::Handlers::Dispatch(const Request& req, Response& res, const
     if (route.status().code() == Code::kInvalidArgument) {
       return SendError(res, 400, "NAME_INVALID", route.status().message());
     }
-    return SendError(res, 404, "NOT_FOUND", route.status().message());
+    return SendError(res, 404, "UNSUPPORTED", route.status().message());
   }
 
   // What the request needs, for the gate.
@@ -398,7 +398,7 @@ void RegistryServer::Handlers::GetBlob(const Route& route, const Request& req, R
   const_cast<Request&>(req).ranges.clear();
   if (range.kind == ByteRange::kUnsatisfiable) {
     res.set_header("Content-Range", StrCat("bytes */", *size));
-    return SendError(res, 416, "BLOB_UNKNOWN",
+    return SendError(res, 416, "BLOB_UNKNOWN",  // the spec names no code for a bad range
                      StrCat("range ", req.get_header_value("Range"), " is outside the blob's ", *size, " bytes"));
   }
   std::int64_t first = 0;
