@@ -16,5 +16,6 @@ void AddResolveCommand(CLI::App& app, int* exit_code);
 void AddDiscoverCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddGcCommand(CLI::App& app, int* exit_code);
+void AddExportCommand(CLI::App& app, int* exit_code);
 
 }  // namespace ec::cli

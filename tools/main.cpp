@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   ec::cli::AddDiscoverCommand(app, &exit_code);
   ec::cli::AddServeCommand(app, &exit_code);
   ec::cli::AddGcCommand(app, &exit_code);
+  ec::cli::AddExportCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
