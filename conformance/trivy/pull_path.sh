@@ -75,14 +75,21 @@ check "an alpine platform bucket is there" bash -c "'$CHECKER' -dump '$WORK/cach
 
 # Java DB from Debian's Maven repository (jars installed by Java library packages).
 if [ -d /usr/share/maven-repo ]; then
-  jout=$("$EC" --plain-http export trivy:java-db --source /usr/share/maven-repo --to "$SERVE_srv/aquasec/trivy-java-db" -o json 2>/dev/null)
-  check "export trivy:java-db to serve" test -n "$jout"
-  rm -rf "$WORK/cache"
-  check "Trivy's pull path for the Java DB (:1)" trivy_pull "$SERVE_srv" aquasec/trivy-java-db 1 \
-    application/vnd.aquasec.trivy.javadb.layer.v1.tar+gzip "$WORK/cache/java-db"
-  equal "Java metadata Version" "$(jq -r .Version "$WORK/cache/java-db/metadata.json")" 1
-  rows=$(sqlite3 "$WORK/cache/java-db/trivy-java.db" 'SELECT count(*) FROM indices')
-  check "the Java DB has indices rows ($rows)" test "$rows" -gt 0
+  for reg in "$REGISTRY_reg" "$SERVE_srv"; do
+    jout=$("$EC" --plain-http export trivy:java-db --source /usr/share/maven-repo --to "$reg/aquasec/trivy-java-db" -o json 2>/dev/null)
+    check "export trivy:java-db to $reg" test -n "$jout"
+    rm -rf "$WORK/cache"
+    check "Trivy's pull path for the Java DB from $reg (:1)" trivy_pull "$reg" aquasec/trivy-java-db 1 \
+      application/vnd.aquasec.trivy.javadb.layer.v1.tar+gzip "$WORK/cache/java-db"
+    equal "Java metadata Version from $reg" "$(jq -r .Version "$WORK/cache/java-db/metadata.json")" 1
+    rows=$(sqlite3 "$WORK/cache/java-db/trivy-java.db" 'SELECT count(*) FROM indices')
+    check "the Java DB from $reg has indices rows ($rows)" test "$rows" -gt 0
+    sha=$(sha1sum /usr/share/maven-repo/commons-cli/commons-cli/1.5.0/commons-cli-1.5.0.jar 2>/dev/null | cut -c1-40)
+    if [ -n "$sha" ]; then
+      found=$(sqlite3 "$WORK/cache/java-db/trivy-java.db" "SELECT a.group_id || ':' || a.artifact_id || ':' || i.version FROM indices i JOIN artifacts a ON a.id = i.artifact_id WHERE i.sha1 = X'$sha'")
+      equal "Trivy's sha1 lookup finds commons-cli from $reg" "$found" "commons-cli:commons-cli:1.5.0"
+    fi
+  done
 else
   fail "Java DB" "/usr/share/maven-repo is missing (scripts/setup.sh --with-tests installs Java library packages)"
 fi
