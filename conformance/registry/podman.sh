@@ -25,21 +25,7 @@ R=$REGISTRY_open
 old=$(trap -p EXIT); eval "set -- $old"
 trap 'chmod -R u+w "$WORK" 2>/dev/null; '"$3" EXIT
 
-P=$WORK/podman
-mkdir -p "$P/tmp" "$P/net" "$P/bigtmp" "$P/cache"
-printf '[engine]\nlock_type = "file"\n' > "$P/containers.conf"
-PODMAN=(podman --storage-driver vfs --root "$P/root" --runroot "$P/run" --tmpdir "$P/tmp"
-        --network-config-dir "$P/net" --events-backend none)
-ISOLATE_CACHE=false
-if [ -d /var/lib/containers/cache ] && unshare --mount true 2>/dev/null; then ISOLATE_CACHE=true; fi
-pm() {
-  if $ISOLATE_CACHE; then
-    CONTAINERS_CONF="$P/containers.conf" TMPDIR="$P/bigtmp" unshare --mount \
-      sh -c 'mount -n --bind "$0" /var/lib/containers/cache && exec "$@"' "$P/cache" "${PODMAN[@]}" "$@"
-  else
-    CONTAINERS_CONF="$P/containers.conf" TMPDIR="$P/bigtmp" "${PODMAN[@]}" "$@"
-  fi
-}
+source "$here/lib/podman.sh"
 
 make_umoci_image "$WORK/umoci" latest
 img=$(digest_of "$WORK/umoci" latest)

@@ -24,27 +24,11 @@ SECONDS=0
 
 # Not REGISTRY_AUTH_FILE globally: docker-registry reads REGISTRY_* as configuration.
 export DOCKER_CONFIG="$WORK/docker" XDG_CACHE_HOME="$WORK/cache"
-mkdir -p "$DOCKER_CONFIG" && echo '{}' > "$WORK/containers-auth.json"
+mkdir -p "$DOCKER_CONFIG"
 ec() { "$EC" --plain-http "$@"; }
 
-P=$WORK/podman
-mkdir -p "$P/tmp" "$P/net" "$P/bigtmp" "$P/cache"
-printf '[engine]\nlock_type = "file"\n' > "$P/containers.conf"
-PODMAN=(podman --storage-driver vfs --root "$P/root" --runroot "$P/run" --tmpdir "$P/tmp"
-        --network-config-dir "$P/net" --events-backend none)
-ISOLATE_CACHE=false
-if [ -d /var/lib/containers/cache ] && unshare --mount true 2>/dev/null; then ISOLATE_CACHE=true; fi
-# isolated CMD...: runs a containers/image client with $WORK's cache, config and temp dir.
-isolated() {
-  if $ISOLATE_CACHE; then
-    REGISTRY_AUTH_FILE="$WORK/containers-auth.json" CONTAINERS_CONF="$P/containers.conf" TMPDIR="$P/bigtmp" unshare --mount \
-      sh -c 'mount -n --bind "$0" /var/lib/containers/cache && exec "$@"' "$P/cache" "$@"
-  else
-    REGISTRY_AUTH_FILE="$WORK/containers-auth.json" CONTAINERS_CONF="$P/containers.conf" TMPDIR="$P/bigtmp" "$@"
-  fi
-}
+source "$here/lib/podman.sh"
 sk() { isolated skopeo "$@"; }
-pm() { isolated "${PODMAN[@]}" "$@"; }
 
 # refused DESCRIPTION CMD...: the command must fail (any message; real clients print several lines).
 refused() {

@@ -10,6 +10,7 @@
 
 #include "support/test_support.h"
 #include "trivy/bolt_reader.h"
+#include "trivy/trivy_test_support.h"
 
 // Every shape written here is also saved to $EC_BOLT_FIXTURE_DIR when it is set, so that
 // conformance/trivy/bolt_check.sh can run bbolt itself over the same files. Names starting
@@ -106,7 +107,7 @@ TEST_CASE("WriteBoltFile writes an empty tree exactly as bbolt initialises a fil
   REQUIRE(db.meta[1].txid == 1);
   REQUIRE(db.meta[0].checksum == 0x07516e114689fdeeull);
   REQUIRE(db.meta[1].checksum == 0x264c351a5179480full);
-  std::filesystem::path normal = "/work/shared/data/trivy-db/pkg/db/testdata/normal.db";
+  std::filesystem::path normal = testing::Data("trivy-db/pkg/db/testdata/normal.db");
   if (std::filesystem::exists(normal)) REQUIRE(bytes == ReadFile(normal));
   SaveFixture("empty", BucketTree{});
 }

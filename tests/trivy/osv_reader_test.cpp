@@ -12,16 +12,8 @@ namespace ec::trivy {
 namespace {
 
 using testing::Data;
+using testing::Load;
 using testing::ValueAt;
-
-BucketTree Load(const std::vector<std::filesystem::path>& sources, LoadReport* report = nullptr) {
-  BucketTree db;
-  auto r = LoadAdvisories(sources, db);
-  INFO(r.status().message());
-  REQUIRE(r.ok());
-  if (report != nullptr) *report = *r;
-  return db;
-}
 
 TEST_CASE("Bitnami OSV documents give trivy-db's bitnami values", "[trivy][osv][bitnami]") {
   BucketTree db = Load({Data("trivy-db/pkg/vulnsrc/bitnami/testdata/happy")});

@@ -18,8 +18,10 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "status.h"
+#include "trivy/advisory_loader.h"
 #include "trivy/bucket_tree.h"
 
 namespace ec::trivy::testing {
@@ -108,6 +110,16 @@ inline std::size_t CountValues(const BucketTree& tree) {
   std::size_t n = tree.values.size();
   for (const auto& [name, child] : tree.buckets) n += CountValues(child);
   return n;
+}
+
+// Loads `sources` into a fresh tree, failing the test (with the message) if the load fails.
+inline BucketTree Load(const std::vector<std::filesystem::path>& sources, LoadReport* report = nullptr) {
+  BucketTree db;
+  auto r = LoadAdvisories(sources, db);
+  INFO(r.status().message());
+  REQUIRE(r.ok());
+  if (report != nullptr) *report = *r;
+  return db;
 }
 
 }  // namespace ec::trivy::testing
