@@ -10,6 +10,7 @@
 
 #include "oci/open_target.h"
 #include "oci/remote/credentials.h"
+#include "oci/time_format.h"
 
 namespace ec::cli {
 
@@ -123,18 +124,32 @@ Result<oci::Descriptor> ResolveNamed(Opened& opened, std::string_view what) {
   return opened.target->Resolve(name);
 }
 
+Result<std::int64_t> ParseDuration(std::string_view text) {
+  const std::string shown(text);
+  auto invalid = [&] {
+    return InvalidArgument(StrCat("invalid duration \"", shown, "\"; want e.g. 90s, 15m, 1h, 2d"));
+  };
+  if (text.empty()) return InvalidArgument("empty duration");
+  std::size_t end = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(shown, &end);
+  } catch (...) {
+    return invalid();
+  }
+  const std::string unit = shown.substr(end);
+  std::int64_t scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
+  if (scale == 0 || value < 0) return invalid();
+  return static_cast<std::int64_t>(value) * scale;
+}
+
 std::string SourceDateEpochRfc3339() {
   const char* env = std::getenv("SOURCE_DATE_EPOCH");
   if (env == nullptr || *env == '\0') return "";
   char* end = nullptr;
   long long secs = std::strtoll(env, &end, 10);
   if (*end != '\0' || secs < 0) return "";
-  std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return oci::FormatRfc3339(secs);
 }
 
 std::string HumanBytes(std::int64_t n) {

@@ -58,6 +58,9 @@ Result<Opened> Open(std::string_view arg, bool create);
 // Resolves the tag or digest the argument names; `what` says which side ("source").
 Result<oci::Descriptor> ResolveNamed(Opened& opened, std::string_view what);
 
+// A non-negative duration flag: "90s", "15m", "1h", "2d", or plain seconds.
+Result<std::int64_t> ParseDuration(std::string_view text);
+
 // SOURCE_DATE_EPOCH as RFC 3339, or empty when unset or invalid.
 std::string SourceDateEpochRfc3339();
 

@@ -57,16 +57,6 @@ Result<std::int64_t> ParseTime(const std::string& text, std::string_view flag) {
   return InvalidArgument(StrCat(flag, " ", text, ": want RFC 3339 UTC (2024-10-02T04:43:04Z) or Unix seconds"));
 }
 
-Result<std::int64_t> ParseInterval(const std::string& text) {
-  char* stop = nullptr;
-  long long n = std::strtoll(text.c_str(), &stop, 10);
-  std::string unit = stop == nullptr ? "" : stop;
-  std::int64_t scale = unit == "h" ? 3600 : unit == "m" ? 60 : unit == "s" || unit.empty() ? 1 : unit == "d" ? 86400 : 0;
-  if (text.empty() || n <= 0 || scale == 0) {
-    return InvalidArgument(StrCat("--next-update ", text, ": want a positive duration like 24h, 90m or 3d"));
-  }
-  return static_cast<std::int64_t>(n) * scale;
-}
 
 Result<json::Json> RunExport(const ExportArgs& args) {
   const bool java = args.profile == "trivy:java-db";
@@ -83,8 +73,12 @@ Result<json::Json> RunExport(const ExportArgs& args) {
     publish.updated_at = static_cast<std::int64_t>(std::time(nullptr));
   }
   if (!args.next_update.empty()) {
-    EC_ASSIGN_OR_RETURN(std::int64_t interval, ParseInterval(args.next_update));
-    publish.next_update = publish.updated_at + interval;
+    auto interval = ParseDuration(args.next_update);
+    if (!interval.ok() || *interval <= 0) {
+      return InvalidArgument(StrCat("--next-update ", args.next_update,
+                                    ": want a positive duration like 24h, 90m or 3d"));
+    }
+    publish.next_update = publish.updated_at + *interval;
   }
   std::vector<std::filesystem::path> sources(args.sources.begin(), args.sources.end());
   // Open the destination first: a bad target fails before minutes of building.

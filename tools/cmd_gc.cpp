@@ -14,24 +14,6 @@ struct GcArgs {
   Format format = Format::kText;
 };
 
-// "90s", "15m", "1h", "2d", or plain seconds.
-Result<std::int64_t> ParseDuration(const std::string& text) {
-  if (text.empty()) return InvalidArgument("empty duration");
-  std::size_t end = 0;
-  long long value = 0;
-  try {
-    value = std::stoll(text, &end);
-  } catch (...) {
-    return InvalidArgument(StrCat("invalid duration \"", text, "\"; want e.g. 90s, 15m, 1h, 2d"));
-  }
-  std::string unit = text.substr(end);
-  std::int64_t scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
-  if (scale == 0 || value < 0) {
-    return InvalidArgument(StrCat("invalid duration \"", text, "\"; want e.g. 90s, 15m, 1h, 2d"));
-  }
-  return static_cast<std::int64_t>(value) * scale;
-}
-
 }  // namespace
 
 void AddGcCommand(CLI::App& app, int* exit_code) {
@@ -71,5 +53,4 @@ void AddGcCommand(CLI::App& app, int* exit_code) {
     if (!s.ok()) *exit_code = Fail(s);
   });
 }
-
 }  // namespace ec::cli

@@ -1,11 +1,10 @@
 #include "trivy/db_package.h"
 
-#include <ctime>
-
 #include "oci/artifact.h"
 #include "oci/io.h"
 #include "oci/media_types.h"
 #include "oci/tar.h"
+#include "oci/time_format.h"
 
 namespace ec::trivy {
 
@@ -24,13 +23,7 @@ const DbFlavor& JavaDb() {
 }
 
 std::string FormatGoTime(std::int64_t unix_seconds) {
-  if (unix_seconds == 0) return "0001-01-01T00:00:00Z";
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return unix_seconds == 0 ? "0001-01-01T00:00:00Z" : oci::FormatRfc3339(unix_seconds);
 }
 
 std::string MetadataJson(int version, std::int64_t updated_at, std::int64_t next_update) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "json/parse.h"
+#include "oci/base64.h"
 #include "oci/io.h"
 
 extern char** environ;
@@ -90,38 +91,6 @@ std::vector<std::string> MatchingKeys(const std::map<std::string, T>& map, std::
   return keys;
 }
 
-// Standard base64 (RFC 4648 section 4), padding optional; nullopt on any other character.
-std::optional<std::string> DecodeBase64(std::string_view in) {
-  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-  if (in.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() * 3 / 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    std::uint32_t v;
-    if (c >= 'A' && c <= 'Z') {
-      v = static_cast<std::uint32_t>(c - 'A');
-    } else if (c >= 'a' && c <= 'z') {
-      v = static_cast<std::uint32_t>(c - 'a' + 26);
-    } else if (c >= '0' && c <= '9') {
-      v = static_cast<std::uint32_t>(c - '0' + 52);
-    } else if (c == '+') {
-      v = 62;
-    } else if (c == '/') {
-      v = 63;
-    } else {
-      return std::nullopt;
-    }
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xffu);
-    }
-  }
-  return out;
-}
 
 // A string member of `object`, "" when absent or null.
 Result<std::string> StringField(const json::Json& object, const char* name,
@@ -140,7 +109,7 @@ Result<Credential> DecodeAuthEntry(const json::Json& entry, std::string_view whe
   EC_ASSIGN_OR_RETURN(std::string identity_token, StringField(entry, "identitytoken", where));
   Credential c;
   if (!auth.empty()) {
-    std::optional<std::string> decoded = DecodeBase64(auth);
+    std::optional<std::string> decoded = oci::DecodeBase64(auth);
     std::size_t colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos) {
       return InvalidArgument(StrCat(where, ": auth is not base64 of user:password"));

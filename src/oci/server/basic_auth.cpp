@@ -1,9 +1,9 @@
 #include "oci/server/basic_auth.h"
 
-#include <botan/base64.h>
-
 #include <algorithm>
 #include <exception>
+
+#include "oci/base64.h"
 
 namespace ec::oci::server {
 namespace {
@@ -37,20 +37,6 @@ std::pair<std::string_view, std::string_view> SplitScheme(std::string_view value
 
 Status AuthError(std::string_view why) { return InvalidArgument(StrCat(kWhat, why)); }
 
-// Checks the shape Botan does not enforce: only the standard alphabet, then at most two '='
-// that complete a multiple of four; an unpadded length may not leave a lone sextet.
-bool IsStrictBase64(std::string_view s) {
-  std::size_t data = s.find('=');
-  std::size_t pad = data == std::string_view::npos ? 0 : s.size() - data;
-  std::string_view body = s.substr(0, s.size() - pad);
-  if (!std::all_of(body.begin(), body.end(),
-                   [](char c) { return IsAlnum(c) || c == '+' || c == '/'; })) {
-    return false;
-  }
-  if (pad > 2 || s.find_first_not_of('=', body.size()) != std::string_view::npos) return false;
-  if (pad > 0) return s.size() % 4 == 0;
-  return s.size() % 4 != 1;
-}
 
 }  // namespace
 
@@ -66,15 +52,9 @@ Result<BasicCredentials> ParseBasicAuthorization(std::string_view header_value) 
   auto [scheme, payload] = SplitScheme(header_value);
   if (!EqualsIgnoreCase(scheme, "basic")) return AuthError("scheme is not Basic");
   if (payload.empty()) return AuthError("Basic without credentials");
-  if (!IsStrictBase64(payload)) return AuthError("Basic credentials are not base64");
-  std::string decoded;
-  try {
-    Botan::secure_vector<uint8_t> bytes =
-        Botan::base64_decode(payload.data(), payload.size(), /*ignore_ws=*/false);
-    decoded.assign(bytes.begin(), bytes.end());
-  } catch (const std::exception&) {
-    return AuthError("Basic credentials are not base64");
-  }
+  std::optional<std::string> base64 = oci::DecodeBase64(payload);
+  if (!base64) return AuthError("Basic credentials are not base64");
+  const std::string& decoded = *base64;
   std::size_t colon = decoded.find(':');
   if (colon == std::string::npos)
     return AuthError("Basic credentials have no ':' between user and password");

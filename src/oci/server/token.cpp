@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "json/parse.h"
+#include "oci/base64.h"
 
 namespace ec::oci::server {
 namespace {
@@ -23,47 +24,6 @@ using json::Json;
 constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
 constexpr std::string_view kAlg = "HS256";
 constexpr std::size_t kMacBytes = 32;
-constexpr std::string_view kBase64Url =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string Base64UrlEncode(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() * 4 + 2) / 3);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kBase64Url[(acc >> bits) & 0x3f];
-    }
-  }
-  if (bits > 0) out += kBase64Url[(acc << (6 - bits)) & 0x3f];
-  return out;
-}
-
-// Strict RFC 7515 base64url: no padding, no whitespace, and unused trailing bits zero, so that
-// each value has exactly one encoding.
-std::optional<std::string> Base64UrlDecode(std::string_view in) {
-  if (in.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() * 3 / 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    std::size_t v = kBase64Url.find(c);
-    if (v == std::string_view::npos) return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
-  return out;
-}
 
 std::string RandomBytes(std::size_t n) {
   std::string out(n, '\0');
@@ -94,7 +54,7 @@ Status Unauthenticated(std::string_view why) {
 
 // Decodes one base64url part and parses it as a JSON object.
 Result<Json> DecodeObject(std::string_view part, std::string_view name) {
-  std::optional<std::string> bytes = Base64UrlDecode(part);
+  std::optional<std::string> bytes = oci::DecodeBase64Url(part);
   if (!bytes) return Unauthenticated(StrCat(name, " is not base64url"));
   auto doc = json::Parse(*bytes, name);
   if (!doc.ok()) return Unauthenticated(doc.status().message());
@@ -222,8 +182,8 @@ std::string TokenIssuer::Issue(std::string_view subject, const std::vector<Scope
                  {"iat", now_unix},
                  {"jti", Hex(RandomBytes(16))},
                  {"access", std::move(access)}};
-  std::string input = StrCat(Base64UrlEncode(kHeader), ".", Base64UrlEncode(Dump(claims)));
-  return StrCat(input, ".", Base64UrlEncode(Sign(input)));
+  std::string input = StrCat(oci::EncodeBase64Url(kHeader), ".", oci::EncodeBase64Url(Dump(claims)));
+  return StrCat(input, ".", oci::EncodeBase64Url(Sign(input)));
 }
 
 Result<TokenClaims> TokenIssuer::Verify(std::string_view token, std::int64_t now_unix) const {
@@ -251,7 +211,7 @@ Result<TokenClaims> TokenIssuer::Verify(std::string_view token, std::int64_t now
     return Unauthenticated("header has \"crit\"; no extension is supported");
 
   // The signature covers the parts exactly as received.
-  std::optional<std::string> signature = Base64UrlDecode(signature_part);
+  std::optional<std::string> signature = oci::DecodeBase64Url(signature_part);
   if (!signature) return Unauthenticated("signature is not base64url");
   std::string expected = Sign(token.substr(0, second));
   if (signature->size() != expected.size() ||
@@ -301,15 +261,5 @@ std::string TokenResponseJson(std::string_view token, std::int64_t expires_in,
   return Dump(body);
 }
 
-std::string FormatRfc3339(std::int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  std::array<char, 64> buf{};
-  if (gmtime_r(&t, &tm) == nullptr ||
-      std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
-    return StrCat("@", unix_seconds);  // outside what the C library can format
-  }
-  return buf.data();
-}
 
 }  // namespace ec::oci::server

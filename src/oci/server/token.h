@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "oci/server/scope.h"
+#include "oci/time_format.h"  // FormatRfc3339, used in messages and responses
 #include "status.h"
 
 namespace ec::oci::server {
@@ -93,7 +94,5 @@ class TokenIssuer {
 std::string TokenResponseJson(std::string_view token, std::int64_t expires_in,
                               std::int64_t issued_at_unix);
 
-// RFC 3339 UTC with seconds: "2024-01-01T00:00:00Z".
-std::string FormatRfc3339(std::int64_t unix_seconds);
 
 }  // namespace ec::oci::server

@@ -223,7 +223,6 @@ Status Store::Publish(Database& db, const std::filesystem::path& temp, const Dig
 
 Status Store::PutBlob(std::string_view repository, const Descriptor& expected, Reader& content) {
   const std::string what = StrCat("blob ", expected.digest.str());
-  std::error_code ec;
   EC_ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(dir_ / "uploads" / expected.digest.hex()));
   VerifyingReader verified(content, expected, what);
   EC_RETURN_IF_ERROR(file.WriteFrom(verified).status());
