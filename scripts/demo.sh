@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The main job on embedded defaults: build a small evidence artifact from files, push it into
-# a local OCI layout, copy it into a plain and a zstd OCI archive, and print what was made.
+# a local OCI layout, copy it into a plain and a zstd OCI archive, and print what was made;
+# then ingest the same evidence into the evidence store (SQLite), export it as a signed
+# json:raw bundle into the local OCI store, and verify it offline.
 # Output goes to ./out (override with EC_DEMO_OUT). SOURCE_DATE_EPOCH fixes the timestamp, so
 # every run gives the same digests.
 set -euo pipefail
@@ -34,3 +36,16 @@ for t in "oci:$OUT/layout:evidence" "oci-archive:$OUT/evidence.tar:evidence" "oc
 done
 ls -l "$OUT/evidence.tar" "$OUT/evidence.tar.zst" | awk '{print $5, $9}'
 sha256sum "$OUT/evidence.tar" "$OUT/evidence.tar.zst"
+
+echo
+echo "== ingest the two documents into the evidence store ($OUT/evidence) for tenant demo"
+export EC_EVIDENCE="$OUT/evidence"
+"$EC" ingest "$OUT/files" --tenant demo
+echo "== a signing key, and export json:raw into the local store (store:evidence/demo)"
+"$EC" key generate --type ed25519 --out "$OUT/signer" >/dev/null
+"$EC" --store "$OUT/store" export json:raw --tenant demo --name demo --key "$OUT/signer.key" --to store:evidence/demo:latest
+echo "== verify it offline with the public key"
+"$EC" --store "$OUT/store" verify store:evidence/demo:latest --key "$OUT/signer.pub"
+echo "== its manifest.json"
+"$EC" --store "$OUT/store" pull store:evidence/demo:latest -o "$OUT/bundle" >/dev/null
+(command -v jq >/dev/null && jq . "$OUT/bundle/manifest.json" || cat "$OUT/bundle/manifest.json")

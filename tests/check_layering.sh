@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fails when a lower module includes a higher one. Order, lowest first:
-# json < oci < {tuf, trivy} < mirror; inside oci, remote and store never include server.
+# json < oci < {tuf, trivy, sign, evidence} < {profiles, mirror}; inside oci, remote and store
+# never include server.
 set -u
 src=$1
 status=0
@@ -14,11 +15,14 @@ check() {  # module, forbidden include prefixes...
     fi
   done
 }
-check json oci tuf trivy mirror
-check oci tuf trivy mirror
+check json oci tuf trivy mirror sign evidence profiles
+check oci tuf trivy mirror sign evidence profiles
 check oci/store oci/server oci/remote
 check oci/remote oci/server oci/store
-check tuf trivy mirror
-check trivy tuf mirror
+check tuf trivy mirror sign evidence profiles
+check trivy tuf mirror sign evidence profiles
+check sign trivy tuf mirror evidence profiles oci/server
+check evidence trivy tuf mirror sign profiles oci/server
+check profiles trivy tuf mirror oci/server
 [ $status = 0 ] && echo "layering: ok"
 exit $status

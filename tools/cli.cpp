@@ -56,6 +56,17 @@ void AddStoreFlag(CLI::App& app) {
                  "(default: $EC_STORE, else ~/.local/share/export-center/store)");
 }
 
+std::string& GlobalEvidenceDir() {
+  static std::string dir;
+  return dir;
+}
+
+void AddEvidenceFlag(CLI::App& app) {
+  app.add_option("--evidence", GlobalEvidenceDir(),
+                 "evidence store directory for ingest and the json:* exports "
+                 "(default: $EC_EVIDENCE, else ~/.local/share/export-center/evidence)");
+}
+
 namespace {
 
 Result<std::shared_ptr<oci::remote::CredentialStore>> Credentials() {
@@ -150,6 +161,18 @@ std::string SourceDateEpochRfc3339() {
   long long secs = std::strtoll(env, &end, 10);
   if (*end != '\0' || secs < 0) return "";
   return oci::FormatRfc3339(secs);
+}
+
+Result<ScratchDir> ScratchDir::Create() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string tmpl = StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/export-center.XXXXXX");
+  if (::mkdtemp(tmpl.data()) == nullptr) return Unavailable(StrCat("create a scratch directory in ", tmpl));
+  return ScratchDir(tmpl);
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
 }
 
 std::string HumanBytes(std::int64_t n) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -49,6 +50,11 @@ void AddRegistryFlags(CLI::App& app);
 std::string& GlobalStoreDir();
 void AddStoreFlag(CLI::App& app);
 
+// The evidence store's directory ("--evidence DIR", else $EC_EVIDENCE, else the per-user
+// default).
+std::string& GlobalEvidenceDir();
+void AddEvidenceFlag(CLI::App& app);
+
 struct Opened {
   oci::TargetRef ref;
   std::unique_ptr<oci::Target> target;
@@ -84,5 +90,19 @@ class Progress {
 };
 
 std::string HumanBytes(std::int64_t n);
+
+// A scratch directory under $TMPDIR (else /tmp), removed with its contents on destruction.
+class ScratchDir {
+ public:
+  static Result<ScratchDir> Create();
+  ScratchDir(ScratchDir&& o) noexcept : path_(std::move(o.path_)) { o.path_.clear(); }
+  ScratchDir& operator=(ScratchDir&&) = delete;
+  ~ScratchDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  explicit ScratchDir(std::filesystem::path p) : path_(std::move(p)) {}
+  std::filesystem::path path_;
+};
 
 }  // namespace ec::cli

@@ -16,6 +16,9 @@ void AddResolveCommand(CLI::App& app, int* exit_code);
 void AddDiscoverCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddGcCommand(CLI::App& app, int* exit_code);
+void AddIngestCommand(CLI::App& app, int* exit_code);
 void AddExportCommand(CLI::App& app, int* exit_code);
+void AddKeyCommand(CLI::App& app, int* exit_code);
+void AddVerifyCommand(CLI::App& app, int* exit_code);
 
 }  // namespace ec::cli

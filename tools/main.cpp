@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.fallthrough();  // registry flags work before or after the verb
   ec::cli::AddRegistryFlags(app);
   ec::cli::AddStoreFlag(app);
+  ec::cli::AddEvidenceFlag(app);
   app.set_version_flag("--version", "export-center 0.1.0");
   int exit_code = ec::cli::kExitOk;
   ec::cli::AddPushCommand(app, &exit_code);
@@ -27,7 +28,10 @@ int main(int argc, char** argv) {
   ec::cli::AddDiscoverCommand(app, &exit_code);
   ec::cli::AddServeCommand(app, &exit_code);
   ec::cli::AddGcCommand(app, &exit_code);
+  ec::cli::AddIngestCommand(app, &exit_code);
   ec::cli::AddExportCommand(app, &exit_code);
+  ec::cli::AddKeyCommand(app, &exit_code);
+  ec::cli::AddVerifyCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

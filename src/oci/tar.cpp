@@ -519,7 +519,7 @@ Status WriteDeterministicTar(const std::filesystem::path& dest, std::vector<TarW
     if (entry == nullptr) return Internal(StrCat(what, ": cannot allocate a libarchive entry"));
     archive_entry_copy_pathname(entry.get(), item.tar_name.c_str());
     archive_entry_set_filetype(entry.get(), item.file == nullptr ? AE_IFDIR : AE_IFREG);
-    archive_entry_set_perm(entry.get(), item.file == nullptr ? 0755 : 0644);
+    archive_entry_set_perm(entry.get(), item.file == nullptr ? 0755 : item.file->mode);
     archive_entry_set_size(entry.get(), item.file == nullptr ? 0 : item.file->size);
     archive_entry_set_mtime(entry.get(), 0, 0);
     archive_entry_set_uid(entry.get(), 0);

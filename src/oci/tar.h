@@ -72,12 +72,13 @@ struct TarWriteEntry {
                                      // differs is DataLoss); 0 or bytes->size() otherwise
   std::int64_t source_offset = -1;   // >= 0: the entry is the `size` bytes at this offset of
                                      // `source` (an entry of another tar), not the whole file
+  std::uint32_t mode = 0644;         // 0755 for scripts a bundle ships
 };
 
 // Writes a deterministic restricted-pax tar of `entries` to `dest` atomically (nothing is left
 // behind on failure). Entries are sorted by name (byte order) and each parent directory gets a
 // directory entry before its contents ("blobs/", "blobs/sha256/"); every entry has mtime 0,
-// uid/gid 0, empty uname/gname, mode 0644 (files) or 0755 (directories) and no other
+// uid/gid 0, empty uname/gname, the entry's mode (0644 unless set) or 0755 (directories) and no other
 // metadata, so the same entries give byte-identical output in any input order. kZstd
 // compresses with libarchive's zstd filter at level 3; kGzip with its gzip filter at level 6
 // and no timestamp in the gzip header (mtime 0). Source files stream through in

@@ -48,7 +48,7 @@ Result<std::string> TarHeaderBytes(const TarItem& item, std::string_view what) {
   bool dir = item.file == nullptr;
   archive_entry_copy_pathname(e.get(), item.tar_name.c_str());
   archive_entry_set_filetype(e.get(), dir ? AE_IFDIR : AE_IFREG);
-  archive_entry_set_perm(e.get(), dir ? 0755 : 0644);
+  archive_entry_set_perm(e.get(), dir ? 0755 : item.file->mode);
   archive_entry_set_size(e.get(), dir ? 0 : item.file->size);
   archive_entry_set_mtime(e.get(), 0, 0);
   archive_entry_set_uid(e.get(), 0);
