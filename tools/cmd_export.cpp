@@ -145,7 +145,7 @@ void AddExportCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--revision", args->revision, "json:*: the profile's revision, r<N> (default: r1)");
   cmd->add_option("--export-id", args->export_id, "json:*: export id (default: <name>-<12 hex of rerunHash>)");
   cmd->add_option("--shard-mib", args->shard_mib, "json:*: uncompressed shard size bound in MiB (default: 32)");
-  cmd->add_option("--zstd-level", args->zstd_level, "json:*: zstd level 1-19 (default: 9)");
+  cmd->add_option("--zstd-level", args->zstd_level, "json:*: zstd level 1-19 (default: 3; 19 is smallest and slowest)");
   cmd->add_option("--policy-repo", args->policy_repo, "json:policy: git repository (path or file:// URL) holding the policy pack");
   cmd->add_option("--policy-ref", args->policy_ref, "json:policy: branch, tag or commit (default: HEAD)");
   cmd->add_option("--policy-file", args->policy_file, "json:policy: pack file in the repository (default: policy.yaml, else policy.json)");

@@ -32,7 +32,7 @@ struct ExportArgs {
   std::string revision = "r1";
   std::string export_id;
   std::int64_t shard_mib = 32;
-  int zstd_level = 9;
+  int zstd_level = 3;
   std::string policy_repo;
   std::string policy_ref = "HEAD";
   std::string policy_file;

@@ -76,42 +76,32 @@ std::u16string Utf16SortKey(std::string_view text) {
   return out;
 }
 
+bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
 void AppendString(std::string_view text, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
-  for (char c : text) {
+  std::size_t run = 0;  // start of the bytes copied as they are
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (!NeedsEscape(c)) continue;
+    out->append(text.data() + run, i - run);
+    run = i + 1;
     switch (c) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\b':
-        *out += "\\b";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\f':
-        *out += "\\f";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\b': *out += "\\b"; break;
+      case '\t': *out += "\\t"; break;
+      case '\n': *out += "\\n"; break;
+      case '\f': *out += "\\f"; break;
+      case '\r': *out += "\\r"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          *out += "\\u00";
-          out->push_back(kHex[(c >> 4) & 0xf]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(c);
-        }
+        *out += "\\u00";
+        out->push_back(kHex[(c >> 4) & 0xf]);
+        out->push_back(kHex[c & 0xf]);
     }
   }
+  out->append(text.data() + run, text.size() - run);
   out->push_back('"');
 }
 
@@ -202,21 +192,29 @@ void Append(const Json& value, std::string* out) {
       return;
     }
     case Json::value_t::object: {
-      std::vector<std::pair<std::u16string, const Json::object_t::value_type*>> members;
-      members.reserve(value.size());
-      for (const auto& member : value.get_ref<const Json::object_t&>()) {
-        members.emplace_back(Utf16SortKey(member.first), &member);
-      }
-      std::sort(members.begin(), members.end(),
-                [](const auto& a, const auto& b) { return a.first < b.first; });
+      const auto& object = value.get_ref<const Json::object_t&>();
       out->push_back('{');
       bool first = true;
-      for (const auto& [key, member] : members) {
+      auto emit = [&](const Json::object_t::value_type& member) {
         if (!first) out->push_back(',');
         first = false;
-        AppendString(member->first, out);
+        AppendString(member.first, out);
         out->push_back(':');
-        Append(member->second, out);
+        Append(member.second, out);
+      };
+      // nlohmann keeps members in UTF-8 byte order, which is UTF-16 order unless a name holds
+      // a code point from U+E000 up (lead bytes 0xEE and above): the common case needs no sort.
+      const bool byte_order_is_utf16_order = std::none_of(object.begin(), object.end(), [](const auto& m) {
+        return std::any_of(m.first.begin(), m.first.end(), [](char c) { return static_cast<unsigned char>(c) >= 0xee; });
+      });
+      if (byte_order_is_utf16_order) {
+        for (const auto& member : object) emit(member);
+      } else {
+        std::vector<std::pair<std::u16string, const Json::object_t::value_type*>> members;
+        members.reserve(object.size());
+        for (const auto& member : object) members.emplace_back(Utf16SortKey(member.first), &member);
+        std::sort(members.begin(), members.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+        for (const auto& m : members) emit(*m.second);
       }
       out->push_back('}');
       return;
@@ -241,49 +239,50 @@ std::string PointerToken(std::string_view name) {
 
 std::string Where(const std::string& pointer) { return pointer.empty() ? "/" : pointer; }
 
-Status Validate(const Json& value, const std::string& pointer) {
+// The first value canonical JSON cannot hold, as a JSON Pointer and a reason; nullopt when
+// there is none. The pointer is only built for the failing path: validating a large document
+// costs one walk and no allocation.
+struct Invalid {
+  std::string pointer;
+  std::string why;
+};
+
+std::optional<Invalid> FindInvalid(const Json& value) {
   switch (value.type()) {
     case Json::value_t::number_float: {
       const double x = value.get<double>();
-      if (std::isnan(x)) {
-        return InvalidArgument(StrCat("canonical JSON: value at ", Where(pointer),
-                                      " is NaN, which JSON cannot represent"));
-      }
-      if (std::isinf(x)) {
-        return InvalidArgument(StrCat("canonical JSON: value at ", Where(pointer),
-                                      " is infinite, which JSON cannot represent"));
-      }
-      return OkStatus();
+      if (std::isnan(x)) return Invalid{"", "is NaN, which JSON cannot represent"};
+      if (std::isinf(x)) return Invalid{"", "is infinite, which JSON cannot represent"};
+      return std::nullopt;
     }
     case Json::value_t::string:
-      if (!IsValidUtf8(value.get_ref<const std::string&>())) {
-        return InvalidArgument(
-            StrCat("canonical JSON: string at ", Where(pointer), " is not valid UTF-8"));
-      }
-      return OkStatus();
+      if (!IsValidUtf8(value.get_ref<const std::string&>())) return Invalid{"", "is not valid UTF-8"};
+      return std::nullopt;
     case Json::value_t::binary:
     case Json::value_t::discarded:
-      return InvalidArgument(StrCat("canonical JSON: value at ", Where(pointer),
-                                    " is not a JSON value (", value.type_name(), ")"));
+      return Invalid{"", StrCat("is not a JSON value (", value.type_name(), ")")};
     case Json::value_t::array: {
       std::size_t index = 0;
       for (const Json& element : value) {
-        EC_RETURN_IF_ERROR(Validate(element, StrCat(pointer, "/", index++)));
+        if (auto bad = FindInvalid(element)) {
+          bad->pointer = StrCat("/", index, bad->pointer);
+          return bad;
+        }
+        ++index;
       }
-      return OkStatus();
+      return std::nullopt;
     }
     case Json::value_t::object:
       for (const auto& [name, member] : value.get_ref<const Json::object_t&>()) {
-        const std::string member_pointer = StrCat(pointer, "/", PointerToken(name));
-        if (!IsValidUtf8(name)) {
-          return InvalidArgument(
-              StrCat("canonical JSON: member name at ", member_pointer, " is not valid UTF-8"));
+        if (!IsValidUtf8(name)) return Invalid{StrCat("/", PointerToken(name)), "member name is not valid UTF-8"};
+        if (auto bad = FindInvalid(member)) {
+          bad->pointer = StrCat("/", PointerToken(name), bad->pointer);
+          return bad;
         }
-        EC_RETURN_IF_ERROR(Validate(member, member_pointer));
       }
-      return OkStatus();
+      return std::nullopt;
     default:
-      return OkStatus();
+      return std::nullopt;
   }
 }
 
@@ -296,7 +295,13 @@ std::string Canonical(const Json& value) {
 }
 
 Result<std::string> CanonicalChecked(const Json& value) {
-  EC_RETURN_IF_ERROR(Validate(value, ""));
+  if (auto bad = FindInvalid(value)) {
+    if (bad->why.rfind("member name", 0) == 0) {
+      return InvalidArgument(StrCat("canonical JSON: member name at ", bad->pointer, " is not valid UTF-8"));
+    }
+    const char* noun = bad->why == "is not valid UTF-8" ? "string" : "value";
+    return InvalidArgument(StrCat("canonical JSON: ", noun, " at ", Where(bad->pointer), " ", bad->why));
+  }
   return Canonical(value);
 }
 

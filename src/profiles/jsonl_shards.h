@@ -28,7 +28,7 @@ struct ExportFile {
 
 inline constexpr std::string_view kJsonlZstdType = "application/vnd.export-center.jsonl+zstd";
 inline constexpr std::int64_t kDefaultShardBytes = 32ll << 20;
-inline constexpr int kDefaultZstdLevel = 9;
+inline constexpr int kDefaultZstdLevel = 3;  // zstd's own default: ~4x faster than 9 here, ~13% larger
 
 class ShardWriter {
  public:
