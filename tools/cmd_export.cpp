@@ -58,6 +58,7 @@ Result<json::Json> RunTrivyExport(const ExportArgs& args) {
   }
   std::vector<std::filesystem::path> sources(args.sources.begin(), args.sources.end());
   // Open the destination first: a bad target fails before minutes of building.
+  EC_ASSIGN_OR_RETURN(std::optional<sign::PrivateKey> key, LoadSigningKey(args));
   EC_ASSIGN_OR_RETURN(Opened dst, Open(args.to, true));
   EC_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create());
   const std::filesystem::path db_file = scratch.path() / flavor.db_file;
@@ -93,6 +94,13 @@ Result<json::Json> RunTrivyExport(const ExportArgs& args) {
   publish.work_dir = scratch.path() / "package";
   EC_ASSIGN_OR_RETURN(oci::Descriptor manifest, trivy::PublishDatabase(*dst.target, flavor, db_file, publish));
   timings["publishSeconds"] = seconds_since(stage);
+  ProvenanceFacts facts;
+  facts.profile = args.profile;
+  facts.external_parameters = {{"sources", args.sources.size()}, {"updatedAt", trivy::FormatGoTime(publish.updated_at)}};
+  facts.started_on = facts.finished_on = ProvenanceTime();
+  EC_ASSIGN_OR_RETURN(json::Json signatures, SignExport(key, dst, manifest, facts));
+  report["signatures"] = signatures;
+  EC_RETURN_IF_ERROR(dst.target->Commit());
   report["timings"] = timings;
   report["profile"] = flavor.profile;
   report["reference"] = dst.ref.str();

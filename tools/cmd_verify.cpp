@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "oci/io.h"
+#include "profiles/verify_devportal.h"
 #include "profiles/verify_export.h"
 
 namespace ec::cli {
@@ -23,6 +24,11 @@ Result<profiles::VerifyReport> RunVerify(const VerifyArgs& args) {
     EC_ASSIGN_OR_RETURN(std::string pem, oci::ReadSmallFile(args.key_file, 64 << 10));
     EC_ASSIGN_OR_RETURN(sign::PublicKey k, sign::LoadPublicKeyPem(pem, StrCat("--key ", args.key_file)));
     key.emplace(std::move(k));
+  }
+  // A devportal bundle file is checked as verify-offline.sh would.
+  std::error_code fec;
+  if (args.target.find(':') == std::string::npos && std::filesystem::is_regular_file(args.target, fec)) {
+    return profiles::VerifyDevportalBundle(args.target, key ? &*key : nullptr);
   }
   std::string arg = args.target;
   // A bare directory holding an OCI layout is read as one.
@@ -46,7 +52,7 @@ void AddVerifyCommand(CLI::App& app, int* exit_code) {
       "rerunHash, and with --key the Sigstore bundle referrer (DSSE over SLSA provenance whose "
       "subjects must match) and the cosign sha256-<hex>.sig signature. Exit 0 verified, 1 not "
       "an export, 2 integrity failure, 3 signature failure, 4 missing object");
-  cmd->add_option("target", args->target, "the export: registry/repo:tag, oci:DIR[:tag], oci-archive:FILE, store:REPO or a layout directory")->required();
+  cmd->add_option("target", args->target, "the export: registry/repo:tag, oci:DIR[:tag], oci-archive:FILE, store:REPO, a layout directory, or a devportal-offline-bundle.tgz")->required();
   cmd->add_option("--key", args->key_file, "public key (PEM) the signatures must verify with");
   AddFormatOption(cmd, &args->format);
   cmd->callback([args, exit_code] {

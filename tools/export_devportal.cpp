@@ -8,9 +8,6 @@
 
 namespace ec::cli {
 
-inline constexpr std::string_view kDevportalBundleName = "devportal-offline-bundle.tgz";
-inline constexpr std::string_view kDevportalBundleType = "application/vnd.export-center.devportal.bundle.v1.tar+gzip";
-
 Result<json::Json> RunDevportalExport(const ExportArgs& args) {
   const std::string started = ProvenanceTime();
   if (args.sources.size() != 1) {
@@ -42,7 +39,7 @@ Result<json::Json> RunDevportalExport(const ExportArgs& args) {
     options.public_key_pem = key->public_key().ToPem();
   }
   const std::filesystem::path tgz = !args.bundle_file.empty() ? std::filesystem::path(args.bundle_file)
-                                                              : scratch.path() / std::string(kDevportalBundleName);
+                                                              : scratch.path() / std::string(profiles::kDevportalBundleFile);
   EC_ASSIGN_OR_RETURN(profiles::DevportalResult built, profiles::WriteDevportalBundle(options, tgz));
 
   json::Json report = {{"profile", args.profile},
@@ -55,17 +52,17 @@ Result<json::Json> RunDevportalExport(const ExportArgs& args) {
   if (!dst) return report;
 
   // The layer must be titled with the bundle's own name whatever --bundle called the file.
-  std::filesystem::path layer_file = scratch.path() / "layer" / std::string(kDevportalBundleName);
+  std::filesystem::path layer_file = scratch.path() / "layer" / std::string(profiles::kDevportalBundleFile);
   std::error_code ec;
   std::filesystem::create_directories(layer_file.parent_path(), ec);
   std::filesystem::copy_file(tgz, layer_file, std::filesystem::copy_options::overwrite_existing, ec);
   if (ec) return Unavailable(StrCat("copy ", tgz.string(), " for the push: ", ec.message()));
   profiles::ExportFile file;
-  file.path = std::string(kDevportalBundleName);
+  file.path = std::string(profiles::kDevportalBundleFile);
   file.file = layer_file;
   file.digest = built.bundle_digest;
   file.bytes = built.bundle_bytes;
-  file.content_type = std::string(kDevportalBundleType);
+  file.content_type = std::string(profiles::kDevportalBundleMediaType);
 
   profiles::BundleArtifactOptions bundle;
   bundle.artifact_type = std::string(profiles::kDevportalArtifactType);

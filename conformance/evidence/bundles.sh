@@ -165,5 +165,15 @@ echo changed >> "dpx/$top/specs/api.yaml"
 ! (cd "dpx/$top" && sha256sum -c --quiet checksums.txt >/dev/null 2>&1) && pass "sha256sum -c fails on a modified file" || fail "sha256sum -c fails on a modified file"
 ! (cd "dpx/$top" && ./verify-offline.sh >/dev/null 2>&1) && pass "verify-offline.sh fails on a modified file" || fail "verify-offline.sh fails on a modified file"
 check "verify checks the devportal artifact" "$EC" verify "oci:$WORK/dp:portal" --key signer.pub
+check "verify checks a devportal bundle file" "$EC" verify dp1.tgz --key signer.pub
+tar -czf dp-modified.tgz -C dpx "$top"
+"$EC" verify dp-modified.tgz --key signer.pub >/dev/null 2>verify.err; rc=$?
+equal "verify of a modified devportal bundle exits 2" "$rc" 2
+grep -q "specs/api.yaml" verify.err && pass "the failure names the modified file" || fail "the failure names the modified file" "$(cat verify.err)"
+"$EC" verify dp1.tgz --key other.pub >/dev/null 2>&1; equal "verify of a devportal bundle with another key exits 3" "$?" 3
+
+# --- other profiles are signed the same way ---------------------------------------------------
+check "trivy:db --key" "$EC" export trivy:db --source in/GO-2022-0229.json --key signer.key --to "oci:$WORK/tdb"
+check "verify checks the signed Trivy DB" "$EC" verify "oci:$WORK/tdb:2" --key signer.pub
 
 finish

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "json/canonical.h"
 #include "json/parse.h"
 #include "oci/base64.h"
 #include "oci/io.h"
@@ -22,18 +23,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kManifestName = "manifest.json";
-constexpr std::string_view kEnvelopeName = "manifest.dsse.json";
+constexpr std::string_view kManifestName = kDevportalManifestName;
+constexpr std::string_view kEnvelopeName = kDevportalEnvelopeName;
 constexpr std::string_view kKeyName = "keys/signing.pub";
-constexpr std::string_view kChecksumsName = "checksums.txt";
+constexpr std::string_view kChecksumsName = kDevportalChecksumsName;
 constexpr std::string_view kScriptName = "verify-offline.sh";
 constexpr std::string_view kInstructionsName = "instructions-portable.txt";
 // Envelopes the signer returns are small: a base64 manifest and one signature.
 constexpr std::size_t kMaxEnvelopeBytes = 256u << 20;
 
-// The one place this profile serialises JSON (manifest.json, manifest.dsse.json). Switch to
-// json::Canonical (RFC 8785) here; verify-offline.sh only needs compact, sorted, one line.
-std::string SerializeJson(const json::Json& value) { return json::Compact(value); }
+// The one place this profile serialises JSON (manifest.json, manifest.dsse.json): RFC 8785,
+// which is also the compact, sorted, one-line form verify-offline.sh reads.
+std::string SerializeJson(const json::Json& value) { return json::Canonical(value); }
 
 bool IsPrintableAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f; });

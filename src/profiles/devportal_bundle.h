@@ -51,6 +51,13 @@ inline constexpr int kMaxDevportalDepth = 32;
 
 inline constexpr std::string_view kDevportalBundleRoot = "devportal-offline";
 inline constexpr std::string_view kDevportalManifestVersion = "devportal-offline/v1";
+// The bundle's file name, also its layer title when pushed as an OCI artifact.
+inline constexpr std::string_view kDevportalBundleFile = "devportal-offline-bundle.tgz";
+inline constexpr std::string_view kDevportalBundleMediaType = "application/vnd.export-center.devportal.bundle.v1.tar+gzip";
+// Files every bundle has at the top of its folder.
+inline constexpr std::string_view kDevportalManifestName = "manifest.json";
+inline constexpr std::string_view kDevportalEnvelopeName = "manifest.dsse.json";
+inline constexpr std::string_view kDevportalChecksumsName = "checksums.txt";
 // payloadType of manifest.dsse.json.
 inline constexpr std::string_view kDevportalPayloadType =
     "application/vnd.export-center.devportal.manifest+json";

@@ -3,7 +3,8 @@
 // rerunHash the contents); with a public key, a Sigstore bundle referrer signed by that key
 // carries an in-toto statement whose subjects include the artifact and agree with every file,
 // and a cosign signature under sha256-<hex>.sig, when present, verifies too. Nothing is
-// fetched from anywhere but the target.
+// fetched from anywhere but the target. An artifact without Export Center's profile annotation
+// (a Trivy database, say) gets the closure and signature checks only.
 #pragma once
 
 #include <filesystem>
@@ -20,7 +21,7 @@ namespace ec::profiles {
 // Why verification failed; the CLI maps each to its exit code.
 enum class VerifyFailure {
   kNone,       // exit 0
-  kOther,      // exit 1: not an export, unreadable metadata
+  kOther,      // exit 1: not a manifest, unreadable metadata
   kIntegrity,  // exit 2: a digest, size, content list or rerunHash does not match
   kSignature,  // exit 3: no valid signature by the key, or a signed statement disagrees
   kMissing,    // exit 4: a blob, manifest.json or file named by the manifest is absent

@@ -59,7 +59,6 @@ Result<oci::Descriptor> PublishDatabase(oci::Target& dst, const DbFlavor& flavor
   spec.annotations[std::string(oci::kAnnotationCreated)] = FormatGoTime(options.updated_at);
   EC_ASSIGN_OR_RETURN(oci::Descriptor manifest, oci::PushArtifact(dst, spec));
   for (const std::string& tag : flavor.tags) EC_RETURN_IF_ERROR(dst.Tag(manifest, tag));
-  EC_RETURN_IF_ERROR(dst.Commit());
   return manifest;
 }
 

@@ -45,7 +45,8 @@ struct PublishOptions {
 };
 
 // Writes metadata.json and the archive next to each other in `work_dir`, pushes the artifact
-// into `dst`, tags it with the flavor's tags and commits. Returns the manifest descriptor.
+// into `dst` and tags it with the flavor's tags; the caller commits (after signing, say).
+// Returns the manifest descriptor.
 Result<oci::Descriptor> PublishDatabase(oci::Target& dst, const DbFlavor& flavor,
                                         const std::filesystem::path& db_file,
                                         const PublishOptions& options);

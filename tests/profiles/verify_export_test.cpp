@@ -127,13 +127,24 @@ TEST_CASE("verification failures name the object and pick the exit code") {
     CHECK(r.message == StrCat("a-0000.jsonl.zst: got ", oci::Digest::OfBytes("ALPHA").str(), ", want ",
                               oci::Digest::OfBytes("alpha").str(), " (manifest.json)"));
   }
-  SECTION("not an export") {
+  SECTION("any other artifact: closure, and a signature if one is asked for") {
     auto layout = oci::LayoutTarget::Open(tmp / "plain", {.create = true, .durable = false});
     REQUIRE_OK(layout);
     auto image = ec::testing::PushRandomImage(**layout, 7);
+    VerifyReport unsigned_image = VerifyExport(**layout, image.manifest, nullptr, tmp / "v");
+    CHECK(unsigned_image.ok());
+    CHECK(unsigned_image.profile.empty());
     VerifyReport r = VerifyExport(**layout, image.manifest, &key->public_key(), tmp / "v");
+    CHECK(r.ExitCode() == 3);
+  }
+  SECTION("an index is not an export") {
+    auto layout = oci::LayoutTarget::Open(tmp / "plain", {.create = true, .durable = false});
+    REQUIRE_OK(layout);
+    auto a = ec::testing::PushRandomImage(**layout, 7);
+    auto index = ec::testing::PushIndex(**layout, {a}, {{"linux", "amd64"}});
+    VerifyReport r = VerifyExport(**layout, index, nullptr, tmp / "v");
     CHECK(r.ExitCode() == 1);
-    CHECK(r.message == "not an export: the manifest has no dev.export-center.profile annotation");
+    CHECK(r.message == "not an export: want an image manifest, got an index");
   }
 }
 
