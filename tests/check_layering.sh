@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fails when a lower module includes a higher one. Order, lowest first:
-# json < oci < {tuf, trivy, sign, evidence} < {profiles, mirror}; inside oci, remote and store
-# never include server.
+# json < oci < {trivy, sign, evidence}, sign < tuf, and all of them < {profiles, mirror};
+# inside oci, remote and store never include server.
 set -u
 src=$1
 status=0
@@ -19,7 +19,7 @@ check json oci tuf trivy mirror sign evidence profiles
 check oci tuf trivy mirror sign evidence profiles
 check oci/store oci/server oci/remote
 check oci/remote oci/server oci/store
-check tuf trivy mirror sign evidence profiles
+check tuf trivy mirror evidence profiles oci/server
 check trivy tuf mirror sign evidence profiles
 check sign trivy tuf mirror evidence profiles oci/server
 check evidence trivy tuf mirror sign profiles oci/server

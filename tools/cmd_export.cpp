@@ -148,6 +148,7 @@ void AddExportCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--purl", args->purls, "json:*: purl glob such as 'pkg:npm/lodash@*' (repeatable)");
   cmd->add_option("--vulnerability", args->vulnerabilities, "json:*: vulnerability id, aliases included (repeatable)");
   cmd->add_option("--modified-since", args->modified_since, "json:*: records modified at or after (RFC 3339 UTC)");
+  cmd->add_option("--modified-until", args->modified_until, "json:*: records modified before (RFC 3339 UTC)");
   cmd->add_option("--severity", args->severity, "json:*: records at or above: critical|high|medium|low|none");
   cmd->add_option("--name", args->name, "json:*: the profile's name in manifest.json (default: default)");
   cmd->add_option("--revision", args->revision, "json:*: the profile's revision, r<N> (default: r1)");

@@ -27,6 +27,7 @@ struct ExportArgs {
   std::vector<std::string> purls;
   std::vector<std::string> vulnerabilities;
   std::string modified_since;
+  std::string modified_until;
   std::string severity;
   std::string name = "default";
   std::string revision = "r1";

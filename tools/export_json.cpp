@@ -22,6 +22,7 @@ Result<evidence::Selectors> SelectorsFrom(const ExportArgs& args) {
   s.purl_globs = args.purls;
   s.vulnerabilities = args.vulnerabilities;
   s.modified_since = args.modified_since;
+  s.modified_until = args.modified_until;
   s.min_severity = args.severity;
   EC_RETURN_IF_ERROR(evidence::NormaliseSelectors(s));
   return s;

@@ -1,22 +1,17 @@
 #include "evidence/policy.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <array>
 #include <initializer_list>
 #include <utility>
 
 #include "json/parse.h"
+#include "json/yaml.h"
 
 namespace ec::evidence {
 namespace {
 
 using json::Json;
 
-// yaml-cpp shares aliased nodes, but converting them to JSON copies them: bound the work so
-// that an alias bomb in a 1 MiB file cannot exhaust memory, and bound nesting for the stack.
-constexpr std::size_t kMaxYamlNodes = 100000;
-constexpr int kMaxYamlDepth = 64;
 
 std::string Join(std::initializer_list<std::string_view> words) {
   std::string out;
@@ -35,74 +30,6 @@ std::string Describe(const Json& v) {
   std::string text = v.dump(-1, ' ', false, Json::error_handler_t::replace);
   if (text.size() > 80) text = StrCat(text.substr(0, 77), "...");
   return text;
-}
-
-struct YamlBudget {
-  std::size_t nodes = 0;
-};
-
-Result<Json> YamlToJson(const YAML::Node& node, const std::string& path, int depth,
-                        YamlBudget& budget) {
-  if (++budget.nodes > kMaxYamlNodes) {
-    return InvalidArgument(StrCat("more than ", kMaxYamlNodes, " YAML nodes (kMaxYamlNodes)"));
-  }
-  if (depth > kMaxYamlDepth) {
-    return InvalidArgument(StrCat(path, ": nested deeper than ", kMaxYamlDepth, " levels"));
-  }
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      return Json(nullptr);
-    case YAML::NodeType::Scalar:
-      // Every value in a pack is a string; YAML's implicit typing is not applied.
-      return Json(node.Scalar());
-    case YAML::NodeType::Sequence: {
-      Json out = Json::array();
-      std::size_t i = 0;
-      for (const YAML::Node& item : node) {
-        EC_ASSIGN_OR_RETURN(Json value,
-                            YamlToJson(item, StrCat(path, "[", i++, "]"), depth + 1, budget));
-        out.push_back(std::move(value));
-      }
-      return out;
-    }
-    case YAML::NodeType::Map: {
-      Json out = Json::object();
-      for (auto it = node.begin(); it != node.end(); ++it) {
-        if (!it->first.IsScalar()) {
-          return InvalidArgument(StrCat(path.empty() ? "document" : path,
-                                        ": got a non-scalar key, want a string"));
-        }
-        const std::string& key = it->first.Scalar();
-        std::string child = Child(path, key);
-        if (out.contains(key)) return InvalidArgument(StrCat(child, ": duplicate key"));
-        EC_ASSIGN_OR_RETURN(Json value, YamlToJson(it->second, child, depth + 1, budget));
-        out[key] = std::move(value);
-      }
-      return out;
-    }
-  }
-  return Internal("unknown YAML node type");
-}
-
-Result<Json> ParseYaml(std::string_view bytes, std::string_view what) {
-  try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(bytes));
-    if (docs.empty()) return Json(nullptr);  // an empty file: reported as "got null"
-    if (docs.size() != 1) {
-      return InvalidArgument(
-          StrCat(what, ": got ", docs.size(), " YAML documents, want exactly 1"));
-    }
-    YamlBudget budget;
-    Result<Json> value = YamlToJson(docs[0], "", 0, budget);
-    if (!value.ok()) return value.status().WithPrefix(what);
-    return value;
-  } catch (const YAML::Exception& e) {
-    return InvalidArgument(StrCat(what, ": not valid YAML: line ", e.mark.line + 1, ", column ",
-                                  e.mark.column + 1, ": ", e.msg));
-  } catch (const std::exception& e) {
-    return InvalidArgument(StrCat(what, ": not valid YAML: ", e.what()));
-  }
 }
 
 // JSON when the first non-blank character opens an object; YAML otherwise.
@@ -254,7 +181,6 @@ class Validator {
   }
 };
 
-char Fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 }  // namespace
 
@@ -289,35 +215,11 @@ Result<PolicyPack> ParsePolicyPack(std::string_view bytes, std::string_view what
   if (LooksLikeJson(bytes)) {
     EC_ASSIGN_OR_RETURN(doc, json::Parse(bytes, what));
   } else {
-    EC_ASSIGN_OR_RETURN(doc, ParseYaml(bytes, what));
+    EC_ASSIGN_OR_RETURN(doc, json::ParseYaml(bytes, what));
   }
   Result<PolicyPack> pack = Validator().Pack(doc);
   if (!pack.ok()) return pack.status().WithPrefix(what);
   return pack;
-}
-
-bool GlobMatch(std::string_view pattern, std::string_view text, bool ignore_case) {
-  // Iterative match with backtracking to the last "*": linear in practice, no recursion.
-  std::size_t p = 0, t = 0;
-  std::size_t star = std::string_view::npos, resume = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      resume = t;
-    } else if (p < pattern.size() &&
-               (pattern[p] == '?' || pattern[p] == text[t] ||
-                (ignore_case && Fold(pattern[p]) == Fold(text[t])))) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
 }
 
 }  // namespace ec::evidence

@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "oci/glob.h"
 #include "status.h"
 
 namespace ec::evidence {
@@ -72,8 +73,7 @@ struct PolicyPack {
 // Parses and validates a pack. `what` names the document in errors ("policy.yaml at commit …").
 Result<PolicyPack> ParsePolicyPack(std::string_view bytes, std::string_view what);
 
-// Glob match over the whole of `text`: "*" any run, "?" one character. `ignore_case` folds
-// ASCII letters only.
-bool GlobMatch(std::string_view pattern, std::string_view text, bool ignore_case = false);
+// Pack globs are oci::GlobMatch: "*" any run, "?" one character, over the whole text.
+using oci::GlobMatch;
 
 }  // namespace ec::evidence

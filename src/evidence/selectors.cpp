@@ -71,6 +71,14 @@ Status NormaliseSelectors(Selectors& s) {
     return InvalidArgument(StrCat("--modified-since \"", s.modified_since,
                                   "\": want RFC 3339 UTC like 2024-01-31T00:00:00Z"));
   }
+  if (!s.modified_until.empty() && !IsRfc3339Utc(s.modified_until)) {
+    return InvalidArgument(StrCat("--modified-until \"", s.modified_until,
+                                  "\": want RFC 3339 UTC like 2024-01-31T00:00:00Z"));
+  }
+  if (!s.modified_since.empty() && !s.modified_until.empty() && s.modified_until <= s.modified_since) {
+    return InvalidArgument(StrCat("--modified-until ", s.modified_until, " is not after --modified-since ",
+                                  s.modified_since, ": the window is empty"));
+  }
   if (!s.min_severity.empty() && SeverityRank(s.min_severity) < 0) {
     return InvalidArgument(StrCat("--severity \"", s.min_severity, "\": want critical, high, medium, low or none"));
   }
@@ -89,13 +97,14 @@ json::Json SelectorsToJson(const Selectors& s) {
   if (!s.purl_globs.empty()) j["purls"] = s.purl_globs;
   if (!s.vulnerabilities.empty()) j["vulnerabilities"] = s.vulnerabilities;
   if (!s.modified_since.empty()) j["modifiedSince"] = s.modified_since;
+  if (!s.modified_until.empty()) j["modifiedUntil"] = s.modified_until;
   if (!s.min_severity.empty()) j["severity"] = s.min_severity;
   return j;
 }
 
 bool HasRecordSelectors(const Selectors& s) {
   return !s.ecosystems.empty() || !s.purl_globs.empty() || !s.vulnerabilities.empty() ||
-         !s.modified_since.empty() || !s.min_severity.empty();
+         !s.modified_since.empty() || !s.modified_until.empty() || !s.min_severity.empty();
 }
 
 bool RecordInScope(const Selectors& s, const Record& r) {
@@ -118,6 +127,7 @@ bool RecordInScope(const Selectors& s, const Record& r) {
   }
   // Both RFC 3339 UTC with the same shape: text order is time order.
   if (!s.modified_since.empty() && (r.modified.empty() || r.modified < s.modified_since)) return false;
+  if (!s.modified_until.empty() && (r.modified.empty() || r.modified >= s.modified_until)) return false;
   if (!s.min_severity.empty() && SeverityRank(r.severity) < SeverityRank(s.min_severity)) return false;
   return true;
 }

@@ -20,6 +20,7 @@ struct Selectors {
   std::vector<std::string> purl_globs;        // GlobMatch patterns (* and ?) over the whole purl
   std::vector<std::string> vulnerabilities;   // ids, matched against the id and its aliases
   std::string modified_since;                 // RFC 3339 UTC; records without a time fail it
+  std::string modified_until;                 // RFC 3339 UTC, exclusive; likewise
   std::string min_severity;                   // critical | high | medium | low | none
 };
 

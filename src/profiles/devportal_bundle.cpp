@@ -11,9 +11,11 @@
 
 #include "json/canonical.h"
 #include "json/parse.h"
+#include "oci/artifact.h"
 #include "oci/base64.h"
 #include "oci/io.h"
 #include "oci/limits.h"
+#include "oci/media_types.h"
 #include "oci/tar.h"
 #include "profiles/devportal_scan.h"
 #include "profiles/devportal_texts.h"
@@ -201,17 +203,8 @@ json::Json BuildManifest(const DevportalOptions& o, const std::vector<DevportalE
 }
 
 Result<std::pair<oci::Digest, std::int64_t>> HashFile(const fs::path& path) {
-  EC_ASSIGN_OR_RETURN(std::unique_ptr<oci::FileReader> reader, oci::FileReader::Open(path));
-  std::vector<char> buf(oci::kCopyBufferBytes);
-  oci::Hasher hasher;
-  std::int64_t size = 0;
-  while (true) {
-    EC_ASSIGN_OR_RETURN(std::size_t n, reader->Read(buf));
-    if (n == 0) break;
-    hasher.Update(std::span<const char>(buf.data(), n));
-    size += static_cast<std::int64_t>(n);
-  }
-  return std::make_pair(hasher.Finish(), size);
+  EC_ASSIGN_OR_RETURN(oci::Descriptor d, oci::DescribeFile(path, oci::kOctetStream));
+  return std::make_pair(d.digest, d.size);
 }
 
 oci::TarWriteEntry BytesEntry(std::string name, std::string bytes) {

@@ -138,7 +138,12 @@ TEST_CASE("selectors are validated and put in canonical order") {
   bad.modified_since = "2024-01-01";
   CHECK(NormaliseSelectors(bad).message() ==
         "--modified-since \"2024-01-01\": want RFC 3339 UTC like 2024-01-31T00:00:00Z");
+  bad.modified_since = "2024-02-01T00:00:00Z";
+  bad.modified_until = "2024-01-01T00:00:00Z";
+  CHECK(NormaliseSelectors(bad).message() ==
+        "--modified-until 2024-01-01T00:00:00Z is not after --modified-since 2024-02-01T00:00:00Z: the window is empty");
   bad.modified_since = "";
+  bad.modified_until = "";
   bad.purl_globs = {"npm/*"};
   CHECK(NormaliseSelectors(bad).message() ==
         "--purl \"npm/*\": want a purl pattern starting with pkg: (e.g. pkg:npm/*)");
@@ -171,6 +176,8 @@ TEST_CASE("records in scope") {
   CHECK_FALSE(RecordInScope(with([](Selectors& s) { s.modified_since = "2024-05-01T00:00:01Z"; }), r));
   CHECK_FALSE(RecordInScope(with([](Selectors& s) { s.kinds = {"sbom"}; }), r));
   CHECK_FALSE(RecordInScope(with([](Selectors& s) { s.ecosystems = {"pypi"}; }), r));
+  CHECK(RecordInScope(with([](Selectors& s) { s.modified_until = "2024-05-01T00:00:01Z"; }), r));
+  CHECK_FALSE(RecordInScope(with([](Selectors& s) { s.modified_until = "2024-05-01T00:00:00Z"; }), r));
   r.modified.clear();
   CHECK_FALSE(RecordInScope(with([](Selectors& s) { s.modified_since = "2000-01-01T00:00:00Z"; }), r));
 }

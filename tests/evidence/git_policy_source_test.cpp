@@ -1,48 +1,21 @@
 // Builds real repositories with the git CLI and reads them back through libgit2.
 #include <catch2/catch.hpp>
 
-#include <stdlib.h>
-
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 
 #include "evidence/git_policy_source.h"
-
-#ifndef REQUIRE_OK
-#define REQUIRE_OK(expr)                                  \
-  do {                                                    \
-    ::ec::Status ec_s_ = ::ec::internal::AsStatus(expr);  \
-    INFO(ec_s_.message());                                \
-    REQUIRE(ec_s_.ok());                                  \
-  } while (0)
-#endif
+#include "support/test_support.h"
 
 namespace ec::evidence {
 namespace {
 
 namespace fs = std::filesystem;
 
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ec-git-policy-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ::ec::testing::TempDir;
+using ::ec::testing::WriteFile;
 
 std::string Quote(const fs::path& p) { return "'" + p.string() + "'"; }
 
@@ -69,27 +42,22 @@ std::string Git(const fs::path& dir, const std::string& args) {
   return out;
 }
 
-void Write(const fs::path& file, const std::string& bytes) {
-  fs::create_directories(file.parent_path());
-  std::ofstream(file, std::ios::binary) << bytes;
-}
-
 const std::string kV1 = "apiVersion: export-center/v1\nkind: PolicyPack\n# v1\n";
 const std::string kV2 = "apiVersion: export-center/v1\nkind: PolicyPack\n# v2\n";
 
 // A repository with policy.yaml at tag v1 (lightweight) and v1-annotated, then a change on main.
 struct PolicyRepo {
-  ScratchDir tmp;
+  TempDir tmp;
   fs::path work = tmp.path() / "policies";
   PolicyRepo() {
     fs::create_directories(work);
     Git(work, "init -q -b main");
-    Write(work / "policy.yaml", kV1);
+    WriteFile(work / "policy.yaml", kV1);
     Git(work, "add policy.yaml");
     Git(work, "commit -q -m v1");
     Git(work, "tag v1");
     Git(work, "tag -a v1-annotated -m 'annotated v1'");
-    Write(work / "policy.yaml", kV2);
+    WriteFile(work / "policy.yaml", kV2);
     Git(work, "commit -q -am v2");
   }
 };
@@ -151,7 +119,7 @@ TEST_CASE("evidence: ReadPolicyFromGit reads bare repositories and ignores the w
   CHECK(from_bare->bytes == kV1);
 
   // An uncommitted edit is not what HEAD holds.
-  Write(repo.work / "policy.yaml", "dirty\n");
+  WriteFile(repo.work / "policy.yaml", "dirty\n");
   auto head = ReadPolicyFromGit(repo.work.string(), "HEAD");
   REQUIRE_OK(head);
   CHECK(head->bytes == kV2);
@@ -163,7 +131,7 @@ TEST_CASE("evidence: ReadPolicyFromGit falls back to policy.json only for the de
   PolicyRepo repo;
   Git(repo.work, "checkout -q -b json-only");
   Git(repo.work, "rm -q policy.yaml");
-  Write(repo.work / "policy.json", "{}\n");
+  WriteFile(repo.work / "policy.json", "{}\n");
   Git(repo.work, "add policy.json");
   Git(repo.work, "commit -q -m json");
 
@@ -190,7 +158,7 @@ TEST_CASE("evidence: ReadPolicyFromGit falls back to policy.json only for the de
 TEST_CASE("evidence: ReadPolicyFromGit reads nested paths and refuses directories",
           "[evidence][git]") {
   PolicyRepo repo;
-  Write(repo.work / "packs" / "strict.yaml", "strict\n");
+  WriteFile(repo.work / "packs" / "strict.yaml", "strict\n");
   Git(repo.work, "add packs");
   Git(repo.work, "commit -q -m packs");
   std::string head = Git(repo.work, "rev-parse HEAD");
@@ -209,8 +177,8 @@ TEST_CASE("evidence: ReadPolicyFromGit reads nested paths and refuses directorie
 
 TEST_CASE("evidence: ReadPolicyFromGit refuses files over kMaxPolicyBytes", "[evidence][git]") {
   PolicyRepo repo;
-  Write(repo.work / "big.yaml", std::string(kMaxPolicyBytes + 1, 'x'));
-  Write(repo.work / "edge.yaml", std::string(kMaxPolicyBytes, 'y'));
+  WriteFile(repo.work / "big.yaml", std::string(kMaxPolicyBytes + 1, 'x'));
+  WriteFile(repo.work / "edge.yaml", std::string(kMaxPolicyBytes, 'y'));
   Git(repo.work, "add big.yaml edge.yaml");
   Git(repo.work, "commit -q -m big");
   std::string head = Git(repo.work, "rev-parse HEAD");
@@ -274,11 +242,11 @@ TEST_CASE("evidence: ReadPolicyFromGit names missing refs, repositories and bad 
 
 TEST_CASE("evidence: ReadPolicyFromGit decodes percent-escapes in file:// URLs",
           "[evidence][git]") {
-  ScratchDir tmp;
+  TempDir tmp;
   fs::path work = tmp.path() / "with space";
   fs::create_directories(work);
   Git(work, "init -q -b main");
-  Write(work / "policy.yaml", kV1);
+  WriteFile(work / "policy.yaml", kV1);
   Git(work, "add policy.yaml");
   Git(work, "commit -q -m v1");
   std::string url = "file://" + tmp.path().string() + "/with%20space";

@@ -10,14 +10,14 @@
 #include "evidence/purl.h"
 #include "evidence/record.h"
 #include "evidence/time_utc.h"
+#include "support/test_support.h"
 
 namespace ec::evidence {
 namespace {
 
 double Score(std::string_view vector) {
   auto score = CvssV3BaseScore(vector);
-  INFO(score.status().message());
-  REQUIRE(score.ok());
+  REQUIRE_OK(score);
   return *score;
 }
 
@@ -134,10 +134,9 @@ TEST_CASE("Purls parsed into parts and package names", "[evidence]") {
 
 DocumentFormat Detect(const char* text) {
   auto doc = json::Parse(text, "t");
-  REQUIRE(doc.ok());
+  REQUIRE_OK(doc);
   auto format = DetectFormat(*doc, "t");
-  INFO(format.status().message());
-  REQUIRE(format.ok());
+  REQUIRE_OK(format);
   return *format;
 }
 
@@ -163,13 +162,13 @@ TEST_CASE("Format detection rules", "[evidence]") {
   CHECK(Detect(R"({"spdxVersion":"SPDX-2.3","packages":[]})") == DocumentFormat::kSpdx);
 
   auto spdx3 = json::Parse(R"({"spdxVersion":"SPDX-3.0"})", "t");
-  REQUIRE(spdx3.ok());
+  REQUIRE_OK(spdx3);
   auto r = DetectFormat(*spdx3, "s.json");
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().message() == "s.json: SPDX 3.0 JSON-LD is not supported; want SPDX 2.x JSON");
   // An OSV-looking document inside a CSAF-like wrapper is not OSV.
   auto wrapped = json::Parse(R"({"id":"X","modified":"2024-01-01","document":{}})", "t");
-  REQUIRE(wrapped.ok());
+  REQUIRE_OK(wrapped);
   CHECK_FALSE(DetectFormat(*wrapped, "w").ok());
 }
 

@@ -4,24 +4,14 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "evidence/normalise.h"
 #include "evidence/osv_normaliser.h"
 #include "evidence/openvex_normaliser.h"
-
-#ifndef REQUIRE_OK
-#define REQUIRE_OK(expr)                                  \
-  do {                                                    \
-    ::ec::Status ec_s_ = ::ec::internal::AsStatus(expr);  \
-    INFO(ec_s_.message());                                \
-    REQUIRE(ec_s_.ok());                                  \
-  } while (0)
-#endif
+#include "support/test_support.h"
 
 namespace ec::evidence {
 namespace {
@@ -29,23 +19,35 @@ namespace {
 namespace fs = std::filesystem;
 using Strings = std::vector<std::string>;
 
-fs::path DataDir() { return fs::path(EC_SHARED_DATA_DIR); }
+using ::ec::testing::ReadFile;
 
-std::string ReadBytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+fs::path DataDir() { return fs::path(EC_SHARED_DATA_DIR); }
 
 // Normalises a shared-data file, named by its path under the data directory.
 NormalisedDocument Load(const std::string& relative) {
   fs::path path = DataDir() / relative;
   INFO(path.string());
   REQUIRE(fs::is_regular_file(path));
-  auto doc = Normalise(ReadBytes(path), relative);
+  auto doc = Normalise(ReadFile(path), relative);
   REQUIRE_OK(doc);
   return std::move(doc).value();
+}
+
+// Normalises `bytes`, which must be refused as invalid; returns the message.
+std::string RefusalOf(std::string_view bytes, const std::string& name) {
+  auto r = Normalise(bytes, name);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == Code::kInvalidArgument);
+  return r.status().message();
+}
+
+// The document-level fields of a normalised document.
+void CheckDocument(const NormalisedDocument& doc, DocumentFormat format, SourceKind kind,
+                   const std::string& id, const std::string& modified) {
+  CHECK(doc.format == format);
+  CHECK(doc.kind == kind);
+  CHECK(doc.id == id);
+  CHECK(doc.modified == modified);
 }
 
 // A copy, so that Only(Load(…)) does not refer into a destroyed document.
@@ -70,10 +72,8 @@ std::size_t CountIf(const NormalisedDocument& doc,
 
 TEST_CASE("OSV: Go advisory with a zeroed modified time uses published", "[evidence]") {
   auto doc = Load("golang-vulndb/data/osv/GO-2020-0001.json");
-  CHECK(doc.format == DocumentFormat::kOsv);
-  CHECK(doc.kind == SourceKind::kAdvisory);
-  CHECK(doc.id == "GO-2020-0001");
-  CHECK(doc.modified == "2021-04-14T20:04:52Z");
+  CheckDocument(doc, DocumentFormat::kOsv, SourceKind::kAdvisory, "GO-2020-0001",
+                "2021-04-14T20:04:52Z");
   const Record& r = Only(doc);
   CHECK(r.kind == SourceKind::kAdvisory);
   CHECK(r.vulnerability == "GO-2020-0001");
@@ -180,10 +180,8 @@ TEST_CASE("OSV: the normaliser refuses a document without an id", "[evidence]") 
 
 TEST_CASE("CSAF: CISA ICS advisory", "[evidence]") {
   auto doc = Load("cisa-csaf/csaf_files/OT/white/2024/icsa-24-004-01.json");
-  CHECK(doc.format == DocumentFormat::kCsaf);
-  CHECK(doc.kind == SourceKind::kAdvisory);
-  CHECK(doc.id == "ICSA-24-004-01");
-  CHECK(doc.modified == "2024-01-04T07:00:00Z");
+  CheckDocument(doc, DocumentFormat::kCsaf, SourceKind::kAdvisory, "ICSA-24-004-01",
+                "2024-01-04T07:00:00Z");
   REQUIRE(doc.records.size() == 2);
   const Record& curl = doc.records[0];
   CHECK(curl.vulnerability == "CVE-2023-38545");
@@ -274,10 +272,7 @@ TEST_CASE("CSAF: 2.0 VEX use case and 2.1 metrics", "[evidence]") {
 
 TEST_CASE("CSAF: Red Hat deletion markers are not CSAF documents", "[evidence]") {
   const fs::path marker = DataDir() / "claircore/rhel/vex/testdata/delete_CVE-2023-0030.json";
-  auto r = Normalise(ReadBytes(marker), "delete_CVE-2023-0030.json");
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.status().code() == Code::kInvalidArgument);
-  CHECK_THAT(r.status().message(),
+  CHECK_THAT(RefusalOf(ReadFile(marker), "delete_CVE-2023-0030.json"),
              Catch::StartsWith("delete_CVE-2023-0030.json: not a recognised"));
 }
 
@@ -392,10 +387,8 @@ TEST_CASE("CycloneDX VEX: resolved_with_pedigree is fixed", "[evidence]") {
 
 TEST_CASE("CycloneDX SBOM: keycloak components", "[evidence]") {
   auto doc = Load("cyclonedx-bom-examples/SBOM/keycloak-10.0.2/bom.json");
-  CHECK(doc.format == DocumentFormat::kCycloneDx);
-  CHECK(doc.kind == SourceKind::kSbom);
-  CHECK(doc.id == "urn:uuid:411dafd2-c29f-491a-97d7-e97de5bc2289");
-  CHECK(doc.modified == "2020-08-02T21:21:17Z");
+  CheckDocument(doc, DocumentFormat::kCycloneDx, SourceKind::kSbom,
+                "urn:uuid:411dafd2-c29f-491a-97d7-e97de5bc2289", "2020-08-02T21:21:17Z");
   CHECK(doc.records.size() == 903);
   const Record& first = doc.records[0];
   CHECK(first.kind == SourceKind::kSbom);
@@ -422,20 +415,17 @@ TEST_CASE("CycloneDX: nesting deeper than the limit is refused", "[evidence]") {
   for (int i = 0; i < 100; ++i) text += R"({"name":"c","components":[)";
   for (int i = 0; i < 100; ++i) text += "]}";
   text += "]}";
-  auto r = Normalise(text, "deep.json");
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.status().code() == Code::kInvalidArgument);
-  CHECK(r.status().message() == "deep.json: CycloneDX components nest deeper than 64 levels");
+  CHECK(RefusalOf(text, "deep.json") ==
+        "deep.json: CycloneDX components nest deeper than 64 levels");
 }
 
 // ---- SPDX ----
 
 TEST_CASE("SPDX 2.3: packages with purls", "[evidence]") {
   auto doc = Load("spdx-examples/software/example11/spdx2.3/sbom.spdx.json");
-  CHECK(doc.format == DocumentFormat::kSpdx);
-  CHECK(doc.kind == SourceKind::kSbom);
-  CHECK(doc.id == "https://spdx.org/spdxdocs/k8s-releng-bom-7c6a33ab-bd76-4b06-b291-a850e0815b07");
-  CHECK(doc.modified == "2022-11-03T07:10:10Z");
+  CheckDocument(doc, DocumentFormat::kSpdx, SourceKind::kSbom,
+                "https://spdx.org/spdxdocs/k8s-releng-bom-7c6a33ab-bd76-4b06-b291-a850e0815b07",
+                "2022-11-03T07:10:10Z");
   REQUIRE(doc.records.size() == 4);
   CHECK(doc.records[0].purl == "pkg:cargo/hyper@0.14");
   CHECK(doc.records[0].package == "hyper");
@@ -458,43 +448,33 @@ TEST_CASE("SPDX: syft image SBOM from guac", "[evidence]") {
 
 TEST_CASE("SPDX 3.0 JSON-LD is refused with its own message", "[evidence]") {
   const std::string name = "spdx-examples/software/example11/spdx3.0/sbom.spdx3.json";
-  auto r = Normalise(ReadBytes(DataDir() / name), name);
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.status().code() == Code::kInvalidArgument);
-  CHECK(r.status().message() == name + ": SPDX 3.0 JSON-LD is not supported; want SPDX 2.x JSON");
+  CHECK(RefusalOf(ReadFile(DataDir() / name), name) ==
+        name + ": SPDX 3.0 JSON-LD is not supported; want SPDX 2.x JSON");
 }
 
 // ---- Errors, limits, determinism ----
 
 TEST_CASE("An unknown document gets the exact error", "[evidence]") {
   for (const char* text : {R"({"hello":"world"})", "[1,2,3]", "42", R"({"id":"X-1"})"}) {
-    auto r = Normalise(text, "mystery.json");
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.status().code() == Code::kInvalidArgument);
-    CHECK(r.status().message() ==
+    CHECK(RefusalOf(text, "mystery.json") ==
           "mystery.json: not a recognised evidence document (want OSV, CSAF, OpenVEX, CycloneDX "
           "or SPDX JSON)");
   }
 }
 
 TEST_CASE("Invalid JSON and oversized documents are refused before normalising", "[evidence]") {
-  auto bad = Normalise("{\"id\": ", "broken.json");
-  REQUIRE_FALSE(bad.ok());
-  CHECK(bad.status().code() == Code::kInvalidArgument);
-  CHECK_THAT(bad.status().message(), Catch::StartsWith("broken.json: not valid JSON"));
+  CHECK_THAT(RefusalOf("{\"id\": ", "broken.json"),
+             Catch::StartsWith("broken.json: not valid JSON"));
 
   std::string huge(kMaxDocumentBytes + 1, ' ');
-  auto big = Normalise(huge, "huge.json");
-  REQUIRE_FALSE(big.ok());
-  CHECK(big.status().code() == Code::kInvalidArgument);
-  CHECK(big.status().message() ==
+  CHECK(RefusalOf(huge, "huge.json") ==
         "huge.json: got 67108865 bytes, want at most 67108864 for an evidence document");
 }
 
 TEST_CASE("Output is sorted, duplicate-free and identical across runs", "[evidence]") {
   const fs::path path =
       DataDir() / "oasis-csaf/csaf_2.0/examples/csaf/cisco-sa-20180328-smi2.json";
-  const std::string bytes = ReadBytes(path);
+  const std::string bytes = ReadFile(path);
   auto a = Normalise(bytes, "cisco");
   auto b = Normalise(bytes, "cisco");
   REQUIRE_OK(a);
@@ -531,7 +511,7 @@ SweepResult Sweep(const std::string& folder, std::size_t limit = SIZE_MAX) {
   SweepResult result;
   for (const auto& file : files) {
     const std::string name = fs::relative(file, DataDir()).string();
-    auto doc = Normalise(ReadBytes(file), name);
+    auto doc = Normalise(ReadFile(file), name);
     if (doc.ok()) {
       ++result.ok;
       continue;

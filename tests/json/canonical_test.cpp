@@ -7,14 +7,14 @@
 #include <string>
 
 #include "json/parse.h"
+#include "support/test_support.h"
 
 namespace ec::json {
 namespace {
 
 Json MustParse(std::string_view text) {
   auto r = Parse(text, "test document");
-  INFO(r.status().message());
-  REQUIRE(r.ok());
+  REQUIRE_OK(r);
   return *r;
 }
 
@@ -90,7 +90,7 @@ TEST_CASE("Canonical serialises numbers as RFC 8785 Appendix B", "[json][canonic
     INFO("bits " << std::hex << row.bits);
     CHECK(Canonical(Json(x)) == row.text);
     auto checked = CanonicalChecked(Json(x));
-    REQUIRE(checked.ok());
+    REQUIRE_OK(checked);
     CHECK(*checked == row.text);
   }
 }

@@ -2,15 +2,13 @@
 
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <random>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,60 +18,17 @@
 #include "oci/digest.h"
 #include "oci/tar.h"
 #include "status.h"
-
-#define REQUIRE_OK(expr)                                  \
-  do {                                                    \
-    ::ec::Status ec_s_ = ::ec::internal::AsStatus(expr);  \
-    INFO(ec_s_.message());                                \
-    REQUIRE(ec_s_.ok());                                  \
-  } while (0)
+#include "support/test_support.h"
 
 namespace ec::profiles {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ec-devportal-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  fs::path operator/(std::string_view name) const { return path_ / std::string(name); }
-
- private:
-  fs::path path_;
-};
-
-void WriteFile(const fs::path& path, std::string_view bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out.good());
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in.good());
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string Pattern(std::size_t size, unsigned seed) {
-  std::string out(size, '\0');
-  std::mt19937 gen(seed);
-  for (char& c : out) c = static_cast<char>(gen() & 0xff);
-  return out;
-}
+using ::ec::testing::RandomBytes;
+using ::ec::testing::ReadFile;
+using ::ec::testing::TempDir;
+using ::ec::testing::WriteFile;
 
 std::string Quote(const fs::path& p) { return "'" + p.string() + "'"; }
 
@@ -98,14 +53,14 @@ const std::vector<std::pair<std::string, std::string>>& SampleFiles() {
       {"portal/css/site.css", "body { margin: 0 }\n"},
       {"portal/js/app.js", "console.log('offline');\n"},
       {"portal/assets/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"},
-      {"portal/assets/logo.png", Pattern(300, 1)},
-      {"portal/assets/fonts/inter.woff2", Pattern(2000, 2)},
+      {"portal/assets/logo.png", RandomBytes(1, 300)},
+      {"portal/assets/fonts/inter.woff2", RandomBytes(2, 2000)},
       {"specs/export-center.yaml", "openapi: 3.1.0\ninfo: {title: Export Center}\n"},
       {"specs/export-center.json", "{\"openapi\":\"3.1.0\"}\n"},
-      {"sdks/python/export_center-1.2.0.tar.gz", Pattern((3u << 20) + 17, 3)},  // > 1 buffer
+      {"sdks/python/export_center-1.2.0.tar.gz", RandomBytes(3, (3u << 20) + 17)},  // > 1 buffer
       {"sdks/go/client.go", "package exportcenter\n"},
       {"sdks/go/README.md", "# Go SDK\n"},
-      {"sdks/java/ec-sdk.zip", Pattern(500, 4)},
+      {"sdks/java/ec-sdk.zip", RandomBytes(4, 500)},
       {"changelog/CHANGELOG.md", "## 2025.01\n- first\n"},
       {"changelog/2025-01.txt", "first release\n"},
   };
@@ -206,6 +161,24 @@ void RemoveChecksum(const fs::path& bundle, const std::string& path) {
 Run Verify(const fs::path& bundle, const fs::path& scratch, const std::string& key_arg = "") {
   return Shell("sh " + Quote(bundle / "verify-offline.sh") + (key_arg.empty() ? "" : " " + key_arg),
                scratch);
+}
+
+// Runs verify-offline.sh, which must exit with 0; returns its output.
+std::string VerifySuccess(const fs::path& bundle, const fs::path& scratch,
+                          const std::string& key_arg = "") {
+  Run run = Verify(bundle, scratch, key_arg);
+  INFO(run.output);
+  CHECK(run.code == 0);
+  return run.output;
+}
+
+// Runs verify-offline.sh, which must exit with 1; returns its output.
+std::string VerifyFailure(const fs::path& bundle, const fs::path& scratch,
+                          const std::string& key_arg = "") {
+  Run run = Verify(bundle, scratch, key_arg);
+  INFO(run.output);
+  CHECK(run.code == 1);
+  return run.output;
 }
 
 std::vector<std::string> Listing(const fs::path& dir) {
@@ -407,36 +380,28 @@ TEST_CASE("devportal: verify-offline.sh on an unsigned bundle") {
   fs::path bundle = Extract(tmp / "out.tgz", tmp / "x");
   const std::string n = std::to_string(SampleFiles().size() + 3);
 
-  Run ok = Verify(bundle, tmp.path());
-  CHECK(ok.code == 0);
-  CHECK(ok.output == "OK: " + n + " files verified, bundle unsigned\n");
+  CHECK(VerifySuccess(bundle, tmp.path()) == "OK: " + n + " files verified, bundle unsigned\n");
 
   SECTION("a key given for an unsigned bundle fails") {
     WriteFile(tmp / "pub.pem", "-----BEGIN PUBLIC KEY-----\n");
-    Run run = Verify(bundle, tmp.path(), Quote(tmp / "pub.pem"));
-    CHECK(run.code == 1);
-    CHECK(run.output == "FAIL: a public key was given but the bundle is unsigned\n");
+    CHECK(VerifyFailure(bundle, tmp.path(), Quote(tmp / "pub.pem")) ==
+          "FAIL: a public key was given but the bundle is unsigned\n");
   }
   SECTION("a tampered file is named") {
     WriteFile(bundle / "specs/export-center.yaml", "openapi: 3.0.0\n");
-    Run run = Verify(bundle, tmp.path());
-    CHECK(run.code == 1);
-    CHECK(run.output.find("FAIL: specs/export-center.yaml: FAILED\n") != std::string::npos);
-    CHECK(run.output.ends_with("FAIL: files do not match checksums.txt\n"));
+    const std::string output = VerifyFailure(bundle, tmp.path());
+    CHECK(output.find("FAIL: specs/export-center.yaml: FAILED\n") != std::string::npos);
+    CHECK(output.ends_with("FAIL: files do not match checksums.txt\n"));
   }
   SECTION("a file replaced together with its checksum line disagrees with the manifest") {
     WriteFile(bundle / "sdks/go/client.go", "package evil\n");
     RefreshChecksum(bundle, "sdks/go/client.go");
-    Run run = Verify(bundle, tmp.path());
-    CHECK(run.code == 1);
-    CHECK(run.output ==
+    CHECK(VerifyFailure(bundle, tmp.path()) ==
           "FAIL: sdks/go/client.go: sha256 in manifest.json differs from checksums.txt\n");
   }
   SECTION("a missing file fails") {
     fs::remove(bundle / "changelog/CHANGELOG.md");
-    Run run = Verify(bundle, tmp.path());
-    CHECK(run.code == 1);
-    CHECK(run.output.find("changelog/CHANGELOG.md") != std::string::npos);
+    CHECK(VerifyFailure(bundle, tmp.path()).find("changelog/CHANGELOG.md") != std::string::npos);
   }
 }
 
@@ -472,10 +437,7 @@ TEST_CASE("devportal: verify-offline.sh checks an Ed25519 DSSE signature") {
   const std::string ok_text = "OK: " + n + " files verified, signature verified\n";
 
   SECTION("the shipped key verifies") {
-    Run run = Verify(bundle, tmp.path());
-    INFO(run.output);
-    CHECK(run.code == 0);
-    CHECK(run.output == ok_text);
+    CHECK(VerifySuccess(bundle, tmp.path()) == ok_text);
   }
   SECTION("a key given as argument, relative to the caller's directory, verifies") {
     Run run = Shell("cd " + Quote(signer.dir) + " && sh " + Quote(bundle / "verify-offline.sh") +
@@ -487,22 +449,19 @@ TEST_CASE("devportal: verify-offline.sh checks an Ed25519 DSSE signature") {
   }
   SECTION("another key fails") {
     OpensslSigner other(tmp / "other", false);
-    Run run = Verify(bundle, tmp.path(), Quote(other.dir / "pub.pem"));
-    CHECK(run.code == 1);
-    CHECK(run.output == StrCat("FAIL: manifest.dsse.json: signature does not verify with ",
-                               (other.dir / "pub.pem").string(), "\n"));
+    CHECK(VerifyFailure(bundle, tmp.path(), Quote(other.dir / "pub.pem")) ==
+          StrCat("FAIL: manifest.dsse.json: signature does not verify with ",
+                 (other.dir / "pub.pem").string(), "\n"));
   }
   SECTION("a tampered manifest.json fails") {
     std::string m = ReadFile(bundle / "manifest.json");
     m.replace(m.find("2025.01.0"), 9, "2025.01.1");
     WriteFile(bundle / "manifest.json", m);
-    Run plain = Verify(bundle, tmp.path());
-    CHECK(plain.code == 1);
-    CHECK(plain.output.find("FAIL: manifest.json: FAILED\n") != std::string::npos);
+    CHECK(VerifyFailure(bundle, tmp.path()).find("FAIL: manifest.json: FAILED\n") !=
+          std::string::npos);
     RefreshChecksum(bundle, "manifest.json");
-    Run run = Verify(bundle, tmp.path());
-    CHECK(run.code == 1);
-    CHECK(run.output == "FAIL: manifest.dsse.json: payload differs from manifest.json\n");
+    CHECK(VerifyFailure(bundle, tmp.path()) ==
+          "FAIL: manifest.dsse.json: payload differs from manifest.json\n");
   }
   SECTION("a tampered signature fails") {
     std::string raw = ReadFile(signer.dir / "sig.bin");
@@ -511,26 +470,20 @@ TEST_CASE("devportal: verify-offline.sh checks an Ed25519 DSSE signature") {
     env.replace(env.find(sig), sig.size(), oci::EncodeBase64(raw));
     WriteFile(bundle / "manifest.dsse.json", env);
     RefreshChecksum(bundle, "manifest.dsse.json");
-    Run run = Verify(bundle, tmp.path());
-    CHECK(run.code == 1);
-    CHECK(run.output ==
+    CHECK(VerifyFailure(bundle, tmp.path()) ==
           "FAIL: manifest.dsse.json: signature does not verify with keys/signing.pub\n");
   }
   SECTION("a removed envelope fails") {
     fs::remove(bundle / "manifest.dsse.json");
     RemoveChecksum(bundle, "manifest.dsse.json");
-    Run run = Verify(bundle, tmp.path());
-    CHECK(run.code == 1);
-    CHECK(run.output ==
+    CHECK(VerifyFailure(bundle, tmp.path()) ==
           "FAIL: manifest.json says the bundle is signed but manifest.dsse.json is missing\n");
   }
   SECTION("a garbled envelope fails") {
     WriteFile(bundle / "manifest.dsse.json", "{\"payload\": 1}");
     RefreshChecksum(bundle, "manifest.dsse.json");
-    Run run = Verify(bundle, tmp.path());
-    CHECK(run.code == 1);
-    CHECK(run.output == "FAIL: manifest.dsse.json: not a single-signature DSSE envelope in the "
-                        "expected form\n");
+    CHECK(VerifyFailure(bundle, tmp.path()) ==
+          "FAIL: manifest.dsse.json: not a single-signature DSSE envelope in the expected form\n");
   }
 }
 
@@ -545,19 +498,13 @@ TEST_CASE("devportal: verify-offline.sh checks an ECDSA P-256 DSSE signature") {
   CHECK_FALSE(fs::exists(bundle / "keys"));
   const std::string n = std::to_string(SampleFiles().size() + 4);
 
-  Run keyless = Verify(bundle, tmp.path());
-  CHECK(keyless.code == 0);
-  CHECK(keyless.output ==
+  CHECK(VerifySuccess(bundle, tmp.path()) ==
         "OK: " + n + " files verified, signature not checked (no public key given)\n");
-
-  Run run = Verify(bundle, tmp.path(), Quote(signer.dir / "pub.pem"));
-  INFO(run.output);
-  CHECK(run.code == 0);
-  CHECK(run.output == "OK: " + n + " files verified, signature verified\n");
+  CHECK(VerifySuccess(bundle, tmp.path(), Quote(signer.dir / "pub.pem")) ==
+        "OK: " + n + " files verified, signature verified\n");
 
   OpensslSigner ed(tmp / "ed", false);
-  Run wrong = Verify(bundle, tmp.path(), Quote(ed.dir / "pub.pem"));
-  CHECK(wrong.code == 1);
+  VerifyFailure(bundle, tmp.path(), Quote(ed.dir / "pub.pem"));
 }
 
 TEST_CASE("devportal: refused inputs and options, with nothing left behind") {
@@ -571,6 +518,18 @@ TEST_CASE("devportal: refused inputs and options, with nothing left behind") {
   DevportalOptions o = BaseOptions(src);
   std::string want;
   Code want_code = Code::kInvalidArgument;
+  // Messages that more than one section expects.
+  const std::string no_files =
+      where + " holds no files; put the inputs under portal/, specs/, sdks/<name>/, changelog/";
+  auto symlink_refused = [&](const std::string& name) {
+    return where + ": \"" + name +
+           "\" is a symlink; symlinks are refused, copy the file or folder into the source instead";
+  };
+  auto non_portable = [&](const std::string& quoted_name) {
+    return where + ": \"" + quoted_name +
+           "\" has a non-portable name; allowed characters are A-Z a-z 0-9 . _ - and / between "
+           "folders";
+  };
 
   SECTION("a file outside the category folders") {
     WriteFile(src / "portal/index.html", "x");
@@ -586,35 +545,29 @@ TEST_CASE("devportal: refused inputs and options, with nothing left behind") {
   SECTION("a symlink") {
     WriteFile(src / "portal/index.html", "x");
     fs::create_symlink("index.html", src / "portal/home.html");
-    want = where + ": \"portal/home.html\" is a symlink; symlinks are refused, copy the file or "
-                   "folder into the source instead";
+    want = symlink_refused("portal/home.html");
   }
   SECTION("a symlinked folder") {
     WriteFile(tmp / "elsewhere/a.md", "x");
     fs::create_directories(src / "changelog");
     fs::create_directory_symlink(tmp / "elsewhere", src / "changelog/old");
-    want = where + ": \"changelog/old\" is a symlink; symlinks are refused, copy the file or "
-                   "folder into the source instead";
+    want = symlink_refused("changelog/old");
   }
   SECTION("an empty source") {
-    want = where + " holds no files; put the inputs under portal/, specs/, sdks/<name>/, "
-                   "changelog/";
+    want = no_files;
   }
   SECTION("only empty category folders") {
     fs::create_directories(src / "portal/css");
     fs::create_directories(src / "specs");
-    want = where + " holds no files; put the inputs under portal/, specs/, sdks/<name>/, "
-                   "changelog/";
+    want = no_files;
   }
   SECTION("a non-portable name") {
     WriteFile(src / "portal/my page.html", "x");
-    want = where + ": \"portal/my page.html\" has a non-portable name; allowed characters are "
-                   "A-Z a-z 0-9 . _ - and / between folders";
+    want = non_portable("portal/my page.html");
   }
   SECTION("a name with a newline is quoted safely") {
     WriteFile(src / "portal/a\nb.html", "x");
-    want = where + ": \"portal/a\\x0ab.html\" has a non-portable name; allowed characters are "
-                   "A-Z a-z 0-9 . _ - and / between folders";
+    want = non_portable("portal/a\\x0ab.html");
   }
   SECTION("a name with ..") {
     WriteFile(src / "specs/v1..2.yaml", "x");

@@ -3,15 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "sign/keys.h"
-
-#ifndef REQUIRE_OK
-#define REQUIRE_OK(expr)                                 \
-  do {                                                   \
-    ::ec::Status ec_s_ = ::ec::internal::AsStatus(expr); \
-    INFO(ec_s_.message());                               \
-    REQUIRE(ec_s_.ok());                                 \
-  } while (0)
-#endif
+#include "support/test_support.h"
 
 namespace ec::sign {
 namespace {

@@ -1,5 +1,7 @@
 #include "oci/server/repository_glob.h"
 
+#include "oci/glob.h"
+
 #include <string>
 #include <vector>
 
@@ -23,28 +25,9 @@ bool IsPatternChar(char c) {
          c == '*';
 }
 
-// '*' matches any run of characters; the segment holds no '/'. Classic backtracking to the
-// last '*': O(len(pattern) * len(text)) at worst.
-bool MatchSegment(std::string_view pattern, std::string_view text) {
-  std::size_t p = 0, t = 0;
-  std::size_t star = std::string_view::npos, resume = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      resume = t;
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
+// Within one segment (no '/'): oci::GlobMatch, whose '?' never occurs here since
+// ValidateRepositoryGlob refuses it.
+bool MatchSegment(std::string_view pattern, std::string_view text) { return GlobMatch(pattern, text); }
 
 }  // namespace
 
