@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fails when a lower module includes a higher one. Order, lowest first:
-# json < oci < {trivy, sign, evidence}, sign < tuf, and all of them < {profiles, mirror};
+# json < oci < {trivy, sign, evidence, age}, sign < tuf, and all of them < {profiles, mirror};
 # inside oci, remote and store never include server.
 set -u
 src=$1
@@ -23,6 +23,7 @@ check tuf trivy mirror evidence profiles oci/server
 check trivy tuf mirror sign evidence profiles
 check sign trivy tuf mirror evidence profiles oci/server
 check evidence trivy tuf mirror sign profiles oci/server
-check profiles trivy tuf mirror oci/server
+check profiles trivy tuf mirror oci/server age
+check age trivy tuf mirror sign evidence profiles oci/server oci/store oci/remote
 [ $status = 0 ] && echo "layering: ok"
 exit $status

@@ -20,5 +20,7 @@ void AddIngestCommand(CLI::App& app, int* exit_code);
 void AddExportCommand(CLI::App& app, int* exit_code);
 void AddKeyCommand(CLI::App& app, int* exit_code);
 void AddVerifyCommand(CLI::App& app, int* exit_code);
+void AddMirrorCommand(CLI::App& app, int* exit_code);
+void AddTufCommand(CLI::App& app, int* exit_code);
 
 }  // namespace ec::cli

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   ec::cli::AddExportCommand(app, &exit_code);
   ec::cli::AddKeyCommand(app, &exit_code);
   ec::cli::AddVerifyCommand(app, &exit_code);
+  ec::cli::AddMirrorCommand(app, &exit_code);
+  ec::cli::AddTufCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

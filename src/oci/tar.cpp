@@ -423,9 +423,11 @@ Status DecompressZstdFile(const std::filesystem::path& src, const std::filesyste
   return out.Commit();
 }
 
-Status WriteDeterministicTar(const std::filesystem::path& dest, std::vector<TarWriteEntry> entries,
-                             TarCompression compression) {
-  const std::string where = StrCat("tar ", dest.string());
+namespace {
+
+// Validates and sorts `entries` and lists the tar's items: every parent directory, then the
+// entries, in name order. `entries` must outlive the items.
+Result<std::vector<internal::TarItem>> PlanTar(std::vector<TarWriteEntry>& entries, const std::string& where) {
   for (TarWriteEntry& e : entries) {
     EC_RETURN_IF_ERROR(ValidateWriteName(where, e.name));
     if (e.bytes.has_value()) {
@@ -475,14 +477,14 @@ Status WriteDeterministicTar(const std::filesystem::path& dest, std::vector<TarW
   for (const TarWriteEntry& e : entries) items.push_back({e.name, &e});
   std::sort(items.begin(), items.end(),
             [](const Item& x, const Item& y) { return x.tar_name < y.tar_name; });
+  return items;
+}
 
-  EC_ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(dest));
-  if (compression == TarCompression::kNone) {
-    // Uncompressed: the kernel copies entry data (tar_direct.h); same bytes, cp's speed.
-    EC_RETURN_IF_ERROR(internal::WriteUncompressedTar(file.fd(), items, where));
-    return file.Commit();
-  }
-  FdSink sink{.fd = file.fd(), .path = file.temp_path().string(), .error = OkStatus()};
+// The tar through libarchive, written to `fd` (a file or a pipe).
+Status WriteTarWithLibarchive(int fd, const std::string& fd_name, const std::vector<internal::TarItem>& items,
+                              TarCompression compression, const std::string& where) {
+  using Item = internal::TarItem;
+  FdSink sink{.fd = fd, .path = fd_name, .error = OkStatus()};
   // Declared after `file` and `sink`: freed (and flushed) before they go away.
   ArchiveWritePtr a(archive_write_new());
   if (a == nullptr) return Internal(StrCat(where, ": cannot allocate a libarchive writer"));
@@ -537,7 +539,30 @@ Status WriteDeterministicTar(const std::filesystem::path& dest, std::vector<TarW
     if (archive_write_finish_entry(a.get()) != ARCHIVE_OK) return WriteFailure(a.get(), sink, what);
   }
   if (archive_write_close(a.get()) != ARCHIVE_OK) return WriteFailure(a.get(), sink, where);
+  return OkStatus();
+}
+
+}  // namespace
+
+Status WriteDeterministicTar(const std::filesystem::path& dest, std::vector<TarWriteEntry> entries,
+                             TarCompression compression) {
+  const std::string where = StrCat("tar ", dest.string());
+  EC_ASSIGN_OR_RETURN(std::vector<internal::TarItem> items, PlanTar(entries, where));
+  EC_ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(dest));
+  if (compression == TarCompression::kNone) {
+    // Uncompressed: the kernel copies entry data (tar_direct.h); same bytes, cp's speed.
+    EC_RETURN_IF_ERROR(internal::WriteUncompressedTar(file.fd(), items, where));
+  } else {
+    EC_RETURN_IF_ERROR(WriteTarWithLibarchive(file.fd(), file.temp_path().string(), items, compression, where));
+  }
   return file.Commit();
+}
+
+Status WriteDeterministicTarToFd(int fd, std::string_view name, std::vector<TarWriteEntry> entries,
+                                 TarCompression compression) {
+  const std::string where = StrCat("tar ", name);
+  EC_ASSIGN_OR_RETURN(std::vector<internal::TarItem> items, PlanTar(entries, where));
+  return WriteTarWithLibarchive(fd, std::string(name), items, compression, where);
 }
 
 }  // namespace ec::oci

@@ -86,5 +86,9 @@ struct TarWriteEntry {
 // and ".." components.
 Status WriteDeterministicTar(const std::filesystem::path& dest, std::vector<TarWriteEntry> entries,
                              TarCompression compression);
+// The same bytes written to an open descriptor (a pipe into an encryptor, say), nothing else:
+// no temporary file, no fsync. `name` names the output in errors.
+Status WriteDeterministicTarToFd(int fd, std::string_view name, std::vector<TarWriteEntry> entries,
+                                 TarCompression compression);
 
 }  // namespace ec::oci

@@ -1,0 +1,258 @@
+// mirror create | import | sync: image and artifact mirrors across an air gap.
+#include <ctime>
+#include <iostream>
+
+#include "cli.h"
+#include "commands.h"
+#include "mirror/create.h"
+#include "mirror/import.h"
+#include "mirror/pack.h"
+#include "age/keys.h"
+#include "mirror/bundle_files.h"
+#include "mirror/tuf_bundle.h"
+#include "oci/time_format.h"
+#include "oci/io.h"
+#include "tuf/trusted_state.h"
+
+namespace ec::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct MirrorArgs {
+  std::string spec;
+  std::string to;
+  std::string base;
+  std::string name;
+  std::string split_size;
+  std::string tuf_keys;
+  std::vector<std::string> recipients;
+  std::string recipients_file;
+  std::string bundle;
+  std::string destination;
+  std::string trusted_root;
+  std::string identity;
+  std::string tuf_state;
+  std::string expires = "365d";
+  bool no_tuf = false;
+  int jobs = 3;
+  Format format = Format::kText;
+};
+
+// "4GiB", "500MiB", "1000000" (bytes).
+Result<std::int64_t> ParseSize(const std::string& text) {
+  if (text.empty()) return std::int64_t{0};
+  std::size_t end = 0;
+  long long n = 0;
+  try {
+    n = std::stoll(text, &end);
+  } catch (const std::exception&) {
+    end = 0;
+  }
+  const std::string unit = text.substr(end);
+  std::int64_t mult = unit.empty() || unit == "B" ? 1 : unit == "KiB" ? 1 << 10 : unit == "MiB" ? 1 << 20
+                      : unit == "GiB" ? std::int64_t{1} << 30 : 0;
+  if (end == 0 || n <= 0 || mult == 0) return InvalidArgument(StrCat("--split-size ", text, ": want a size such as 4GiB, 700MiB or bytes"));
+  return n * mult;
+}
+
+// Unix seconds: SOURCE_DATE_EPOCH when set (reproducible bundles), else now.
+std::int64_t CreationTime() {
+  if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde != nullptr && *sde != '\0') {
+    char* end = nullptr;
+    long long v = std::strtoll(sde, &end, 10);
+    if (*end == '\0' && v >= 0) return v;
+  }
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+Result<mirror::MirrorSpec> LoadSpec(const std::string& path) {
+  EC_ASSIGN_OR_RETURN(std::string bytes, oci::ReadSmallFile(path, 4 << 20));
+  return mirror::ParseMirrorSpec(bytes, path);
+}
+
+mirror::SourceOpener Sources() {
+  return [](const std::string& ref) -> Result<std::unique_ptr<oci::Target>> {
+    EC_ASSIGN_OR_RETURN(Opened opened, Open(ref, false));
+    return std::move(opened.target);
+  };
+}
+
+// DEST is a registry prefix ("host:port[/path]") or "store:[path]": repository R of a bundle
+// lands in DEST/R.
+mirror::DestinationOpener Destinations(const std::string& dest) {
+  return [dest](const std::string& repo) -> Result<std::unique_ptr<oci::Target>> {
+    std::string prefix = dest;
+    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+    const bool store = prefix.rfind("store:", 0) == 0;
+    const std::string ref = store ? (prefix == "store:" ? StrCat("store:", repo) : StrCat(prefix, "/", repo))
+                                  : StrCat(prefix, "/", repo);
+    EC_ASSIGN_OR_RETURN(Opened opened, Open(ref, true));
+    return std::move(opened.target);
+  };
+}
+
+Result<json::Json> RunCreate(const MirrorArgs& args) {
+  EC_ASSIGN_OR_RETURN(mirror::MirrorSpec spec, LoadSpec(args.spec));
+  std::vector<std::string> recipients = args.recipients;
+  if (!args.recipients_file.empty()) {
+    EC_ASSIGN_OR_RETURN(std::vector<std::string> more, age::ReadRecipientsFile(args.recipients_file));
+    recipients.insert(recipients.end(), more.begin(), more.end());
+  }
+  EC_ASSIGN_OR_RETURN(std::int64_t part_bytes, ParseSize(args.split_size));
+  EC_ASSIGN_OR_RETURN(mirror::BundleOutput output, mirror::PlanBundleOutput(args.to, part_bytes, recipients));
+  EC_ASSIGN_OR_RETURN(std::int64_t expires_after, ParseDuration(args.expires));
+  std::optional<mirror::TufKeyring> keyring;
+  if (!args.tuf_keys.empty()) {
+    EC_ASSIGN_OR_RETURN(mirror::TufKeyring ring, mirror::LoadTufKeyring(args.tuf_keys));
+    keyring.emplace(std::move(ring));
+  }
+  const std::int64_t created = CreationTime();
+  mirror::CreateOptions options;
+  options.name = args.name;
+  options.generated_at = oci::FormatRfc3339(created);
+  options.open_source = Sources();
+  options.concurrency = args.jobs;
+  EC_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create());
+  if (!args.base.empty()) {
+    // The base may be a bundle directory, its mirror.json, or an archive (unpacked here).
+    std::error_code ec;
+    fs::path base = args.base;
+    if (fs::is_regular_file(base, ec) && base.filename() != mirror::kBundleManifestName) {
+      fs::create_directories(scratch.path() / "base", ec);
+      EC_ASSIGN_OR_RETURN(base, mirror::OpenBundlePath(base, {}, scratch.path() / "base"));
+    }
+    EC_ASSIGN_OR_RETURN(auto read, mirror::ReadBundleManifest(base));
+    options.base = std::move(read.first);
+    options.base_manifest_digest = read.second;
+  }
+  const fs::path dir = output.directory ? fs::path(args.to) : scratch.path() / "bundle";
+  EC_ASSIGN_OR_RETURN(mirror::CreateReport report, mirror::CreateBundle(spec, dir, options));
+  if (keyring) EC_RETURN_IF_ERROR(mirror::SignBundle(dir, *keyring, created, expires_after));
+  EC_ASSIGN_OR_RETURN(std::vector<fs::path> written, mirror::WriteBundleFile(dir, args.to, output));
+  json::Json files = json::Json::array();
+  for (const fs::path& f : written) files.push_back(f.string());
+  json::Json repos = json::Json::object();
+  for (const auto& [path, r] : report.manifest.repositories) repos[path] = r.tags.size() + r.digests.size();
+  return json::Json{{"bundle", args.to},
+                    {"files", files},
+                    {"kind", report.manifest.delta() ? "delta" : "full"},
+                    {"manifestDigest", oci::Digest::OfBytes(report.manifest_bytes).str()},
+                    {"repositories", repos},
+                    {"roots", report.roots},
+                    {"blobs", report.blobs_copied},
+                    {"blobsSkipped", report.blobs_skipped},
+                    {"bytes", report.bytes_copied},
+                    {"tuf", keyring.has_value()},
+                    {"encrypted", output.encrypted}};
+}
+
+Result<json::Json> RunImport(const MirrorArgs& args) {
+  if (args.trusted_root.empty() && !args.no_tuf) {
+    return InvalidArgument("mirror import: give --trusted-root root.json (from `export-center tuf init`), or --no-tuf to "
+                           "rely on digests alone");
+  }
+  std::vector<age::Identity> identities;
+  if (!args.identity.empty()) {
+    EC_ASSIGN_OR_RETURN(identities, age::ReadIdentityFile(args.identity));
+  }
+  EC_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create());
+  EC_ASSIGN_OR_RETURN(fs::path dir, mirror::OpenBundlePath(args.bundle, identities, scratch.path()));
+  mirror::BundleManifest manifest;
+  if (!args.no_tuf) {
+    EC_ASSIGN_OR_RETURN(std::string root, oci::ReadSmallFile(args.trusted_root, 1 << 20));
+    tuf::TrustedState state;
+    if (!args.tuf_state.empty() && fs::exists(args.tuf_state)) {
+      EC_ASSIGN_OR_RETURN(std::string bytes, oci::ReadSmallFile(args.tuf_state, 1 << 20));
+      EC_ASSIGN_OR_RETURN(state, tuf::ParseTrustedState(bytes, args.tuf_state));
+    }
+    EC_ASSIGN_OR_RETURN(manifest, mirror::VerifyBundle(dir, root, static_cast<std::int64_t>(std::time(nullptr)), &state));
+    if (!args.tuf_state.empty()) EC_RETURN_IF_ERROR(oci::WriteFileAtomic(args.tuf_state, tuf::SerializeTrustedState(state)));
+  } else {
+    EC_ASSIGN_OR_RETURN(auto read, mirror::ReadBundleManifest(dir));
+    manifest = std::move(read.first);
+  }
+  EC_ASSIGN_OR_RETURN(mirror::ApplyReport r, mirror::ImportBundle(dir, manifest, Destinations(args.destination), args.jobs));
+  return json::Json{{"bundle", args.bundle},
+                    {"destination", args.destination},
+                    {"kind", manifest.delta() ? "delta" : "full"},
+                    {"verified", args.no_tuf ? "digests only (--no-tuf)" : "tuf"},
+                    {"roots", r.roots},
+                    {"tags", r.tags},
+                    {"blobs", r.blobs_copied},
+                    {"blobsSkipped", r.blobs_skipped},
+                    {"bytes", r.bytes_copied},
+                    {"removedTags", r.removed_tags}};
+}
+
+Result<json::Json> RunSync(const MirrorArgs& args) {
+  EC_ASSIGN_OR_RETURN(mirror::MirrorSpec spec, LoadSpec(args.spec));
+  EC_ASSIGN_OR_RETURN(mirror::ApplyReport r, mirror::SyncSpec(spec, Sources(), Destinations(args.destination), args.jobs));
+  return json::Json{{"destination", args.destination},
+                    {"roots", r.roots},
+                    {"tags", r.tags},
+                    {"blobs", r.blobs_copied},
+                    {"blobsSkipped", r.blobs_skipped},
+                    {"bytes", r.bytes_copied}};
+}
+
+void Report(const Result<json::Json>& r, Format format, int* exit_code) {
+  if (!r.ok()) {
+    *exit_code = Fail(r.status());
+    return;
+  }
+  if (format == Format::kJson) {
+    PrintJson(*r);
+    return;
+  }
+  for (const auto& [k, v] : r->items()) std::cout << k << ": " << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
+}
+
+}  // namespace
+
+void AddMirrorCommand(CLI::App& app, int* exit_code) {
+  CLI::App* mirror = app.add_subcommand(
+      "mirror",
+      "Mirror images, signatures, SBOMs and exports across an air gap: create a bundle from a "
+      "spec (mirror:full, or mirror:delta with --base), import it into a registry or the "
+      "store after TUF verification, or sync registries online");
+  mirror->require_subcommand(1);
+  auto args = std::make_shared<MirrorArgs>();
+
+  CLI::App* create = mirror->add_subcommand(
+      "create", "Build a bundle: an OCI layout holding every blob once, mirror.json, and TUF metadata");
+  create->add_option("spec", args->spec, "mirror spec (YAML or JSON)")->required();
+  create->add_option("--to", args->to, "a new directory, or FILE.tar / FILE.tar.zst (FILE.tar.age / "
+                                       "FILE.tar.zst.age when encrypted)")->required();
+  create->add_option("--base", args->base, "make a delta against this bundle (directory, archive or its mirror.json)");
+  create->add_option("--name", args->name, "bundle name (default: the spec's metadata.name)");
+  create->add_option("--split-size", args->split_size, "cut the archive into parts of at most this size (e.g. 4GiB)");
+  create->add_option("--tuf-keys", args->tuf_keys, "sign with the TUF keys of this directory (`export-center tuf init`)");
+  create->add_option("--recipient,-r", args->recipients, "encrypt to this age recipient (age1…; repeatable)");
+  create->add_option("--recipients-file,-R", args->recipients_file, "encrypt to the age recipients in this file");
+  create->add_option("--expires", args->expires, "how long the bundle's TUF metadata stays valid (default 365d)");
+  create->add_option("-j,--jobs", args->jobs, "blobs copied at once (default 3)");
+  AddFormatOption(create, &args->format);
+  create->callback([args, exit_code] { Report(RunCreate(*args), args->format, exit_code); });
+
+  CLI::App* import = mirror->add_subcommand(
+      "import", "Verify a bundle (TUF, then every digest) and copy it into DEST, skipping what is there");
+  import->add_option("bundle", args->bundle, "bundle directory, archive, its first part, or .age file")->required();
+  import->add_option("destination", args->destination, "registry prefix (host:port/path) or store:[path]")->required();
+  import->add_option("--trusted-root", args->trusted_root, "the TUF root.json you trust (from `export-center tuf init`)");
+  import->add_option("--identity,-i", args->identity, "age identity file to decrypt an encrypted bundle");
+  import->add_option("--tuf-state", args->tuf_state, "file keeping the TUF versions of earlier imports (rollback protection)");
+  import->add_flag("--no-tuf", args->no_tuf, "skip TUF verification (digests are still checked)");
+  import->add_option("-j,--jobs", args->jobs, "blobs copied at once (default 3)");
+  AddFormatOption(import, &args->format);
+  import->callback([args, exit_code] { Report(RunImport(*args), args->format, exit_code); });
+
+  CLI::App* sync = mirror->add_subcommand("sync", "Copy what a spec selects from its registries into DEST, online");
+  sync->add_option("spec", args->spec, "mirror spec (YAML or JSON)")->required();
+  sync->add_option("destination", args->destination, "registry prefix (host:port/path) or store:[path]")->required();
+  sync->add_option("-j,--jobs", args->jobs, "blobs copied at once (default 3)");
+  AddFormatOption(sync, &args->format);
+  sync->callback([args, exit_code] { Report(RunSync(*args), args->format, exit_code); });
+}
+
+}  // namespace ec::cli
