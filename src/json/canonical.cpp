@@ -222,20 +222,6 @@ void Append(const Json& value, std::string* out) {
   }
 }
 
-// JSON Pointer (RFC 6901) token escaping, for error messages.
-std::string PointerToken(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string Where(const std::string& pointer) { return pointer.empty() ? "/" : pointer; }
 

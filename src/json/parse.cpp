@@ -18,4 +18,18 @@ std::string Compact(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::strict);
 }
 
+std::string PointerToken(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace ec::json

@@ -18,4 +18,8 @@ Result<Json> Parse(std::string_view text, std::string_view what);
 // value, used wherever Export Center writes JSON it will hash.
 std::string Compact(const Json& value);
 
+// One JSON Pointer (RFC 6901) reference token: "~" → "~0", "/" → "~1". For error messages
+// that name where in a document something failed.
+std::string PointerToken(std::string_view name);
+
 }  // namespace ec::json

@@ -36,25 +36,9 @@ class PipeReader final : public oci::Reader {
 
 bool EndsWith(const std::string& s, std::string_view suffix) { return s.size() >= suffix.size() && s.ends_with(suffix); }
 
-Result<std::vector<oci::TarWriteEntry>> DirectoryEntries(const fs::path& dir) {
-  std::vector<oci::TarWriteEntry> entries;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_symlink(ec)) return InvalidArgument(StrCat("pack ", it->path().string(), ": a bundle holds no links"));
-    if (!it->is_regular_file(ec)) continue;
-    oci::TarWriteEntry e;
-    e.name = fs::relative(it->path(), dir).generic_string();
-    e.source = it->path();
-    e.size = static_cast<std::int64_t>(it->file_size(ec));
-    entries.push_back(std::move(e));
-  }
-  if (ec) return Unavailable(StrCat("pack ", dir.string(), ": ", ec.message()));
-  return entries;
-}
-
 // tar → pipe → age → `to`: the plaintext archive exists only in the pipe.
 Status WriteEncrypted(const fs::path& dir, const fs::path& to, const BundleOutput& output) {
-  EC_ASSIGN_OR_RETURN(std::vector<oci::TarWriteEntry> entries, DirectoryEntries(dir));
+  EC_ASSIGN_OR_RETURN(std::vector<oci::TarWriteEntry> entries, BundleTarEntries(dir));
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return Unavailable("create a pipe for the encryptor");
   oci::UniqueFd read_end(fds[0]);

@@ -35,7 +35,7 @@ Status JoinParts(const fs::path& first, const fs::path& joined) {
 
 }  // namespace
 
-Status PackBundle(const fs::path& dir, const fs::path& file) {
+Result<std::vector<oci::TarWriteEntry>> BundleTarEntries(const fs::path& dir) {
   std::vector<oci::TarWriteEntry> entries;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -48,6 +48,11 @@ Status PackBundle(const fs::path& dir, const fs::path& file) {
     entries.push_back(std::move(e));
   }
   if (ec) return Unavailable(StrCat("pack ", dir.string(), ": ", ec.message()));
+  return entries;
+}
+
+Status PackBundle(const fs::path& dir, const fs::path& file) {
+  EC_ASSIGN_OR_RETURN(std::vector<oci::TarWriteEntry> entries, BundleTarEntries(dir));
   const auto compression = file.extension() == ".zst" ? oci::TarCompression::kZstd : oci::TarCompression::kNone;
   return oci::WriteDeterministicTar(file, std::move(entries), compression);
 }

@@ -10,9 +10,14 @@
 #include <filesystem>
 #include <vector>
 
+#include "oci/tar.h"
 #include "status.h"
 
 namespace ec::mirror {
+
+// The tar entries of a bundle directory: every regular file by its relative name (links are
+// refused: a bundle holds none).
+Result<std::vector<oci::TarWriteEntry>> BundleTarEntries(const std::filesystem::path& dir);
 
 Status PackBundle(const std::filesystem::path& dir, const std::filesystem::path& file);
 

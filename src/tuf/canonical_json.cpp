@@ -3,20 +3,6 @@
 namespace ec::tuf {
 namespace {
 
-// RFC 6901 escaping of one reference token, for error messages.
-std::string PointerToken(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 void AppendString(std::string_view s, std::string& out) {
   out.push_back('"');
@@ -79,7 +65,7 @@ Status Append(const json::Json& value, std::string& pointer, std::string_view wh
         AppendString(name, out);
         out.push_back(':');
         const std::size_t mark = pointer.size();
-        pointer += "/" + PointerToken(name);
+        pointer += "/" + json::PointerToken(name);
         EC_RETURN_IF_ERROR(Append(item, pointer, what, out));
         pointer.resize(mark);
       }

@@ -20,22 +20,9 @@ struct Ctx {
   }
 };
 
-std::string Escape(std::string_view token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string Child(std::string_view pointer, std::string_view name) {
-  return StrCat(pointer, "/", Escape(name));
+  return StrCat(pointer, "/", json::PointerToken(name));
 }
 
 Status Want(const Ctx& ctx, std::string_view pointer, const Json& value, std::string_view want) {
