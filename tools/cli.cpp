@@ -154,13 +154,18 @@ Result<std::int64_t> ParseDuration(std::string_view text) {
   return static_cast<std::int64_t>(value) * scale;
 }
 
-std::string SourceDateEpochRfc3339() {
+std::optional<std::int64_t> SourceDateEpoch() {
   const char* env = std::getenv("SOURCE_DATE_EPOCH");
-  if (env == nullptr || *env == '\0') return "";
+  if (env == nullptr || *env == '\0') return std::nullopt;
   char* end = nullptr;
   long long secs = std::strtoll(env, &end, 10);
-  if (*end != '\0' || secs < 0) return "";
-  return oci::FormatRfc3339(secs);
+  if (*end != '\0' || secs < 0) return std::nullopt;
+  return static_cast<std::int64_t>(secs);
+}
+
+std::string SourceDateEpochRfc3339() {
+  std::optional<std::int64_t> secs = SourceDateEpoch();
+  return secs ? oci::FormatRfc3339(*secs) : "";
 }
 
 Result<ScratchDir> ScratchDir::Create() {

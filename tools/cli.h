@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -68,6 +69,9 @@ Result<oci::Descriptor> ResolveNamed(Opened& opened, std::string_view what);
 Result<std::int64_t> ParseDuration(std::string_view text);
 
 // SOURCE_DATE_EPOCH as RFC 3339, or empty when unset or invalid.
+// SOURCE_DATE_EPOCH in Unix seconds, or nullopt when unset or invalid.
+std::optional<std::int64_t> SourceDateEpoch();
+// The same as RFC 3339, or empty.
 std::string SourceDateEpochRfc3339();
 
 // Shows "<label> 12.0 MiB / 40.0 MiB (30%)" on stderr every 200 ms while alive, if stderr is

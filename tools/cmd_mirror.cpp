@@ -58,12 +58,7 @@ Result<std::int64_t> ParseSize(const std::string& text) {
 
 // Unix seconds: SOURCE_DATE_EPOCH when set (reproducible bundles), else now.
 std::int64_t CreationTime() {
-  if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde != nullptr && *sde != '\0') {
-    char* end = nullptr;
-    long long v = std::strtoll(sde, &end, 10);
-    if (*end == '\0' && v >= 0) return v;
-  }
-  return static_cast<std::int64_t>(std::time(nullptr));
+  return SourceDateEpoch().value_or(static_cast<std::int64_t>(std::time(nullptr)));
 }
 
 Result<mirror::MirrorSpec> LoadSpec(const std::string& path) {

@@ -2,6 +2,7 @@
 // → an OCI artifact of that one file (pushed with --to), signed with --key.
 #include "export_args.h"
 #include "oci/artifact.h"
+#include "oci/time_format.h"
 #include "profiles/bundle_artifact.h"
 #include "profiles/devportal_bundle.h"
 #include "sign/dsse.h"
@@ -29,7 +30,7 @@ Result<json::Json> RunDevportalExport(const ExportArgs& args) {
   options.release_version = args.release_version.empty() ? "unversioned" : args.release_version;
   options.bundle_id = StrCat(args.name == "default" ? "devportal" : args.name, "-", options.release_version);
   // Pinned: SOURCE_DATE_EPOCH, else the epoch, never the clock (the bundle is reproducible).
-  options.generated_at = SourceDateEpochRfc3339().empty() ? "1970-01-01T00:00:00Z" : SourceDateEpochRfc3339();
+  options.generated_at = oci::FormatRfc3339(SourceDateEpoch().value_or(0));
   if (key) {
     const sign::PrivateKey* k = &*key;
     options.sign = [k](std::string_view type, std::string_view payload) -> Result<std::string> {
@@ -55,7 +56,12 @@ Result<json::Json> RunDevportalExport(const ExportArgs& args) {
   std::filesystem::path layer_file = scratch.path() / "layer" / std::string(profiles::kDevportalBundleFile);
   std::error_code ec;
   std::filesystem::create_directories(layer_file.parent_path(), ec);
-  std::filesystem::copy_file(tgz, layer_file, std::filesystem::copy_options::overwrite_existing, ec);
+  // A link when the file system allows it: the bundle may be large.
+  std::filesystem::create_hard_link(tgz, layer_file, ec);
+  if (ec) {
+    ec.clear();
+    std::filesystem::copy_file(tgz, layer_file, std::filesystem::copy_options::overwrite_existing, ec);
+  }
   if (ec) return Unavailable(StrCat("copy ", tgz.string(), " for the push: ", ec.message()));
   profiles::ExportFile file;
   file.path = std::string(profiles::kDevportalBundleFile);

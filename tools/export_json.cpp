@@ -60,7 +60,7 @@ Result<profiles::PolicyEvaluator> PolicyFrom(const ExportArgs& args) {
         }
         evidence::PolicySnapshot snap;
         snap.policy_version = shared->first.commit;
-        snap.policy_digest = oci::Digest::OfBytes(shared->first.bytes).str();
+        snap.policy_digest = evidence::PolicyDigest(shared->first.bytes);
         snap.inputs_hash = inputs_hash;
         overlay.snapshot = evidence::SnapshotToJson(snap);
         return overlay;

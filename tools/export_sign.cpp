@@ -10,8 +10,7 @@
 namespace ec::cli {
 
 std::string ProvenanceTime() {
-  std::string sde = SourceDateEpochRfc3339();
-  return !sde.empty() ? sde : oci::FormatRfc3339(static_cast<std::int64_t>(std::time(nullptr)));
+  return oci::FormatRfc3339(SourceDateEpoch().value_or(static_cast<std::int64_t>(std::time(nullptr))));
 }
 
 std::string DestinationTag(const Opened& dst) {

@@ -100,21 +100,24 @@ Result<bool> EvidenceStore::HasDocument(std::string_view tenant, const oci::Dige
 
 Result<EvidenceStore::Batch> EvidenceStore::BeginBatch() {
   EC_ASSIGN_OR_RETURN(oci::store::Transaction txn, oci::store::Transaction::Begin(*db_));
-  return Batch(this, std::move(txn));
+  EC_ASSIGN_OR_RETURN(Statement insert_doc,
+                      Statement::Prepare(*db_, "INSERT OR IGNORE INTO documents VALUES(?,?,?,?,?,?,?,?,?)"));
+  EC_ASSIGN_OR_RETURN(Statement insert_rec,
+                      Statement::Prepare(*db_, "INSERT INTO records VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+  return Batch(this, std::move(txn), std::move(insert_doc), std::move(insert_rec));
 }
 
 Result<bool> EvidenceStore::Batch::Add(std::string_view tenant, const StoredDocument& doc,
                                        const NormalisedDocument& normalised) {
   Database& db = *store_->db_;
-  EC_ASSIGN_OR_RETURN(Statement insert_doc,
-                      Statement::Prepare(db, "INSERT OR IGNORE INTO documents VALUES(?,?,?,?,?,?,?,?,?)"));
+  Statement& insert_doc = insert_document_;
+  insert_doc.Reset();
   insert_doc.Bind(1, tenant).Bind(2, doc.digest).Bind(3, doc.format).Bind(4, doc.kind).Bind(5, doc.name);
   insert_doc.Bind(6, doc.id).Bind(7, doc.modified).Bind(8, doc.size);
   insert_doc.Bind(9, static_cast<std::int64_t>(normalised.records.size()));
   EC_RETURN_IF_ERROR(insert_doc.Run());
   if (sqlite3_changes(db.get()) == 0) return false;  // the tenant already holds it
-  EC_ASSIGN_OR_RETURN(Statement insert_rec,
-                      Statement::Prepare(db, "INSERT INTO records VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+  Statement& insert_rec = insert_record_;
   std::int64_t seq = 0;
   for (const Record& r : normalised.records) {
     insert_rec.Reset();

@@ -64,9 +64,15 @@ class EvidenceStore {
 
    private:
     friend class EvidenceStore;
-    Batch(EvidenceStore* store, oci::store::Transaction txn) : store_(store), txn_(std::move(txn)) {}
+    Batch(EvidenceStore* store, oci::store::Transaction txn, oci::store::Statement insert_document,
+          oci::store::Statement insert_record)
+        : store_(store), txn_(std::move(txn)), insert_document_(std::move(insert_document)),
+          insert_record_(std::move(insert_record)) {}
     EvidenceStore* store_;
     oci::store::Transaction txn_;
+    // Prepared once for the batch: ingest adds thousands of documents.
+    oci::store::Statement insert_document_;
+    oci::store::Statement insert_record_;
   };
   Result<Batch> BeginBatch();
 

@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "evidence/evaluate.h"
 #include "json/canonical.h"
 #include "oci/io.h"
 
@@ -69,18 +70,10 @@ std::vector<Result<std::string>> DocumentLines(evidence::EvidenceStore& store,
   return out;
 }
 
-std::string RfcNowFallback() { return "1970-01-01T00:00:00Z"; }
-
 }  // namespace
 
 std::string HashOfSortedDigests(std::vector<std::string> digests) {
-  std::sort(digests.begin(), digests.end());
-  std::string joined;
-  for (std::size_t i = 0; i < digests.size(); ++i) {
-    if (i != 0) joined += '\n';
-    joined += digests[i];
-  }
-  return oci::Digest::OfBytes(joined).str();
+  return evidence::InputsHash(std::move(digests));
 }
 
 Result<JsonExport> WriteJsonExport(evidence::EvidenceStore& store, const JsonExportOptions& options,
@@ -204,7 +197,7 @@ Result<JsonExport> WriteJsonExport(evidence::EvidenceStore& store, const JsonExp
                       : StrCat(options.name, "-", out.rerun_hash.substr(std::string_view("sha256:").size(), 12));
   out.generated_at = !options.generated_at.empty() ? options.generated_at
                      : !newest.empty()             ? newest
-                                                   : RfcNowFallback();
+                                                   : std::string("1970-01-01T00:00:00Z");
 
   json::Json manifest = {
       {"schema", kManifestSchema},

@@ -70,7 +70,7 @@ struct JsonExport {
 Result<JsonExport> WriteJsonExport(evidence::EvidenceStore& store, const JsonExportOptions& options,
                                    const std::filesystem::path& work_dir);
 
-// sha256 over the sorted digests joined by '\n', as "sha256:<hex>".
+// sha256 over the sorted digests joined by '\n', as "sha256:<hex>" (evidence::InputsHash).
 std::string HashOfSortedDigests(std::vector<std::string> digests);
 
 }  // namespace ec::profiles
