@@ -19,6 +19,9 @@
 
 namespace ec::cli {
 
+// The release this build calls itself (--version, provenance builder versions).
+inline constexpr const char* kExportCenterVersion = "0.1.0";
+
 enum class Format { kText, kJson };
 
 // Exit codes: 0 success, 1 failure, 2 usage (CLI11 reports those itself).

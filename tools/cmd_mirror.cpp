@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "mirror/bundle_provenance.h"
 #include "mirror/create.h"
 #include "mirror/import.h"
 #include "mirror/pack.h"
@@ -33,6 +34,7 @@ struct MirrorArgs {
   std::string trusted_root;
   std::string identity;
   std::string tuf_state;
+  std::string key_file;
   std::string expires = "365d";
   bool no_tuf = false;
   int jobs = 3;
@@ -61,9 +63,50 @@ std::int64_t CreationTime() {
   return SourceDateEpoch().value_or(static_cast<std::int64_t>(std::time(nullptr)));
 }
 
-Result<mirror::MirrorSpec> LoadSpec(const std::string& path) {
+struct LoadedSpec {
+  mirror::MirrorSpec spec;
+  std::string digest;  // of the file's bytes, for provenance
+};
+
+Result<LoadedSpec> LoadSpec(const std::string& path) {
   EC_ASSIGN_OR_RETURN(std::string bytes, oci::ReadSmallFile(path, 4 << 20));
-  return mirror::ParseMirrorSpec(bytes, path);
+  EC_ASSIGN_OR_RETURN(mirror::MirrorSpec spec, mirror::ParseMirrorSpec(bytes, path));
+  return LoadedSpec{std::move(spec), oci::Digest::OfBytes(bytes).str()};
+}
+
+// The bundle's small files, made in memory: mirror.json, the signed provenance (--key) and
+// the TUF repository (--tuf-keys) whose targets are those two.
+Result<std::map<std::string, std::string>> BundleMetadata(const LoadedSpec& spec, const mirror::CreateReport& report,
+                                                          const std::optional<sign::PrivateKey>& key,
+                                                          const std::optional<mirror::TufKeyring>& keyring,
+                                                          std::int64_t created, std::int64_t expires_after) {
+  std::map<std::string, std::string> files;
+  files[std::string(mirror::kBundleManifestName)] = report.manifest_bytes;
+  if (key) {
+    mirror::BundleProvenanceInputs in{.manifest = report.manifest,
+                                      .manifest_bytes = report.manifest_bytes,
+                                      .spec_digest = spec.digest,
+                                      .spec_name = spec.spec.name,
+                                      .started_on = report.manifest.generated_at,
+                                      .finished_on = report.manifest.generated_at,
+                                      .version = kExportCenterVersion};
+    EC_ASSIGN_OR_RETURN(files[std::string(mirror::kBundleProvenanceName)], mirror::MakeBundleProvenance(in, *key));
+  }
+  if (keyring) {
+    EC_ASSIGN_OR_RETURN(auto tuf, mirror::BundleTufFiles(*keyring, files, created, expires_after));
+    files.merge(tuf);
+  }
+  return files;
+}
+
+Status WriteDirectoryFiles(const fs::path& dir, const std::map<std::string, std::string>& files) {
+  for (const auto& [name, bytes] : files) {
+    std::error_code ec;
+    fs::create_directories((dir / name).parent_path(), ec);
+    if (ec) return Unavailable(StrCat("create ", (dir / name).parent_path().string(), ": ", ec.message()));
+    EC_RETURN_IF_ERROR(oci::WriteFileAtomic(dir / name, bytes));
+  }
+  return OkStatus();
 }
 
 mirror::SourceOpener Sources() {
@@ -88,7 +131,7 @@ mirror::DestinationOpener Destinations(const std::string& dest) {
 }
 
 Result<json::Json> RunCreate(const MirrorArgs& args) {
-  EC_ASSIGN_OR_RETURN(mirror::MirrorSpec spec, LoadSpec(args.spec));
+  EC_ASSIGN_OR_RETURN(LoadedSpec spec, LoadSpec(args.spec));
   std::vector<std::string> recipients = args.recipients;
   if (!args.recipients_file.empty()) {
     EC_ASSIGN_OR_RETURN(std::vector<std::string> more, age::ReadRecipientsFile(args.recipients_file));
@@ -97,10 +140,17 @@ Result<json::Json> RunCreate(const MirrorArgs& args) {
   EC_ASSIGN_OR_RETURN(std::int64_t part_bytes, ParseSize(args.split_size));
   EC_ASSIGN_OR_RETURN(mirror::BundleOutput output, mirror::PlanBundleOutput(args.to, part_bytes, recipients));
   EC_ASSIGN_OR_RETURN(std::int64_t expires_after, ParseDuration(args.expires));
+  // Keys are loaded before any copying, so that a bad key fails fast.
   std::optional<mirror::TufKeyring> keyring;
   if (!args.tuf_keys.empty()) {
     EC_ASSIGN_OR_RETURN(mirror::TufKeyring ring, mirror::LoadTufKeyring(args.tuf_keys));
     keyring.emplace(std::move(ring));
+  }
+  std::optional<sign::PrivateKey> key;
+  if (!args.key_file.empty()) {
+    EC_ASSIGN_OR_RETURN(std::string pem, oci::ReadSmallFile(args.key_file, 64 << 10));
+    EC_ASSIGN_OR_RETURN(sign::PrivateKey k, sign::LoadPrivateKeyPem(pem, StrCat("--key ", args.key_file)));
+    key.emplace(std::move(k));
   }
   const std::int64_t created = CreationTime();
   mirror::CreateOptions options;
@@ -108,23 +158,42 @@ Result<json::Json> RunCreate(const MirrorArgs& args) {
   options.generated_at = oci::FormatRfc3339(created);
   options.open_source = Sources();
   options.concurrency = args.jobs;
-  EC_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create());
   if (!args.base.empty()) {
-    // The base may be a bundle directory, its mirror.json, or an archive (unpacked here).
+    // The base may be a bundle directory, its mirror.json, or an archive (unpacked here; pass
+    // its mirror.json to avoid that).
+    EC_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create());
     std::error_code ec;
     fs::path base = args.base;
     if (fs::is_regular_file(base, ec) && base.filename() != mirror::kBundleManifestName) {
-      fs::create_directories(scratch.path() / "base", ec);
-      EC_ASSIGN_OR_RETURN(base, mirror::OpenBundlePath(base, {}, scratch.path() / "base"));
+      EC_ASSIGN_OR_RETURN(base, mirror::OpenBundlePath(base, {}, scratch.path()));
     }
     EC_ASSIGN_OR_RETURN(auto read, mirror::ReadBundleManifest(base));
     options.base = std::move(read.first);
     options.base_manifest_digest = read.second;
   }
-  const fs::path dir = output.directory ? fs::path(args.to) : scratch.path() / "bundle";
-  EC_ASSIGN_OR_RETURN(mirror::CreateReport report, mirror::CreateBundle(spec, dir, options));
-  if (keyring) EC_RETURN_IF_ERROR(mirror::SignBundle(dir, *keyring, created, expires_after));
-  EC_ASSIGN_OR_RETURN(std::vector<fs::path> written, mirror::WriteBundleFile(dir, args.to, output));
+  // A directory bundle is copied into place; an archive is written in one pass with each blob
+  // read from its source as the tar reaches it (no staging, no plaintext on disk).
+  std::unique_ptr<mirror::BundleStore> store;
+  mirror::ArchiveBundleStore* archive = nullptr;
+  if (output.directory) {
+    EC_ASSIGN_OR_RETURN(store, mirror::OpenDirectoryBundleStore(args.to));
+  } else {
+    auto a = std::make_unique<mirror::ArchiveBundleStore>();
+    archive = a.get();
+    store = std::move(a);
+  }
+  EC_ASSIGN_OR_RETURN(mirror::CreateReport report, mirror::CreateBundle(spec.spec, *store, options));
+  EC_ASSIGN_OR_RETURN(auto metadata, BundleMetadata(spec, report, key, keyring, created, expires_after));
+  std::vector<fs::path> written;
+  if (archive == nullptr) {
+    EC_RETURN_IF_ERROR(WriteDirectoryFiles(args.to, metadata));
+    written.push_back(args.to);
+  } else {
+    std::vector<oci::TarWriteEntry> entries = archive->plan().Entries();
+    for (auto& [name, bytes] : metadata) entries.push_back(oci::TarBytesEntry(name, std::move(bytes)));
+    EC_ASSIGN_OR_RETURN(written, mirror::WriteBundleArchive(std::move(entries), args.to, output));
+    report.bytes_copied = archive->plan().LinkedBytes();
+  }
   json::Json files = json::Json::array();
   for (const fs::path& f : written) files.push_back(f.string());
   json::Json repos = json::Json::object();
@@ -139,7 +208,25 @@ Result<json::Json> RunCreate(const MirrorArgs& args) {
                     {"blobsSkipped", report.blobs_skipped},
                     {"bytes", report.bytes_copied},
                     {"tuf", keyring.has_value()},
+                    {"provenance", key.has_value()},
                     {"encrypted", output.encrypted}};
+}
+
+// The provenance check on import: with --key, the bundle must carry provenance signed by that
+// key naming exactly what mirror.json holds; without, it is reported as not checked.
+Result<std::string> CheckProvenance(const MirrorArgs& args, const std::optional<std::string>& envelope,
+                                    const std::string& manifest_bytes, const mirror::BundleManifest& manifest) {
+  if (args.key_file.empty()) return std::string(envelope ? "present, not checked (give --key)" : "none");
+  if (!envelope) {
+    return FailedPrecondition(StrCat(args.bundle, ": --key is given but the bundle carries no ", mirror::kBundleProvenanceName,
+                                     " (made without --key)"));
+  }
+  EC_ASSIGN_OR_RETURN(std::string pem, oci::ReadSmallFile(args.key_file, 64 << 10));
+  EC_ASSIGN_OR_RETURN(sign::PublicKey pub, sign::LoadPublicKeyPem(pem, StrCat("--key ", args.key_file)));
+  std::vector<sign::PublicKey> keys;
+  keys.push_back(std::move(pub));
+  EC_RETURN_IF_ERROR(mirror::VerifyBundleProvenance(*envelope, keys, manifest_bytes, manifest).status());
+  return std::string("verified");
 }
 
 Result<json::Json> RunImport(const MirrorArgs& args) {
@@ -154,6 +241,8 @@ Result<json::Json> RunImport(const MirrorArgs& args) {
   EC_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create());
   EC_ASSIGN_OR_RETURN(fs::path dir, mirror::OpenBundlePath(args.bundle, identities, scratch.path()));
   mirror::BundleManifest manifest;
+  std::string manifest_bytes;
+  std::optional<std::string> provenance;
   if (!args.no_tuf) {
     EC_ASSIGN_OR_RETURN(std::string root, oci::ReadSmallFile(args.trusted_root, 1 << 20));
     tuf::TrustedState state;
@@ -161,17 +250,29 @@ Result<json::Json> RunImport(const MirrorArgs& args) {
       EC_ASSIGN_OR_RETURN(std::string bytes, oci::ReadSmallFile(args.tuf_state, 1 << 20));
       EC_ASSIGN_OR_RETURN(state, tuf::ParseTrustedState(bytes, args.tuf_state));
     }
-    EC_ASSIGN_OR_RETURN(manifest, mirror::VerifyBundle(dir, root, static_cast<std::int64_t>(std::time(nullptr)), &state));
+    EC_ASSIGN_OR_RETURN(mirror::VerifiedBundle verified,
+                        mirror::VerifyBundle(dir, root, static_cast<std::int64_t>(std::time(nullptr)), &state));
+    manifest = std::move(verified.manifest);
+    manifest_bytes = std::move(verified.manifest_bytes);
+    provenance = std::move(verified.provenance);
     if (!args.tuf_state.empty()) EC_RETURN_IF_ERROR(oci::WriteFileAtomic(args.tuf_state, tuf::SerializeTrustedState(state)));
   } else {
-    EC_ASSIGN_OR_RETURN(auto read, mirror::ReadBundleManifest(dir));
-    manifest = std::move(read.first);
+    EC_ASSIGN_OR_RETURN(manifest_bytes, oci::ReadSmallFile(dir / std::string(mirror::kBundleManifestName), mirror::kMaxBundleManifestBytes));
+    EC_ASSIGN_OR_RETURN(manifest, mirror::BundleManifest::Parse(manifest_bytes, (dir / std::string(mirror::kBundleManifestName)).string()));
+    const fs::path file = dir / std::string(mirror::kBundleProvenanceName);
+    if (fs::exists(file)) {
+      EC_ASSIGN_OR_RETURN(std::string bytes, oci::ReadSmallFile(file, mirror::kMaxBundleProvenanceBytes));
+      provenance = std::move(bytes);
+    }
   }
+  // Provenance is checked before anything is written to the destination.
+  EC_ASSIGN_OR_RETURN(std::string provenance_result, CheckProvenance(args, provenance, manifest_bytes, manifest));
   EC_ASSIGN_OR_RETURN(mirror::ApplyReport r, mirror::ImportBundle(dir, manifest, Destinations(args.destination), args.jobs));
   return json::Json{{"bundle", args.bundle},
                     {"destination", args.destination},
                     {"kind", manifest.delta() ? "delta" : "full"},
                     {"verified", args.no_tuf ? "digests only (--no-tuf)" : "tuf"},
+                    {"provenance", provenance_result},
                     {"roots", r.roots},
                     {"tags", r.tags},
                     {"blobs", r.blobs_copied},
@@ -181,8 +282,8 @@ Result<json::Json> RunImport(const MirrorArgs& args) {
 }
 
 Result<json::Json> RunSync(const MirrorArgs& args) {
-  EC_ASSIGN_OR_RETURN(mirror::MirrorSpec spec, LoadSpec(args.spec));
-  EC_ASSIGN_OR_RETURN(mirror::ApplyReport r, mirror::SyncSpec(spec, Sources(), Destinations(args.destination), args.jobs));
+  EC_ASSIGN_OR_RETURN(LoadedSpec spec, LoadSpec(args.spec));
+  EC_ASSIGN_OR_RETURN(mirror::ApplyReport r, mirror::SyncSpec(spec.spec, Sources(), Destinations(args.destination), args.jobs));
   return json::Json{{"destination", args.destination},
                     {"roots", r.roots},
                     {"tags", r.tags},
@@ -215,7 +316,8 @@ void AddMirrorCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<MirrorArgs>();
 
   CLI::App* create = mirror->add_subcommand(
-      "create", "Build a bundle: an OCI layout holding every blob once, mirror.json, and TUF metadata");
+      "create", "Build a bundle: an OCI layout holding every blob once, mirror.json, signed provenance "
+                "(--key) and TUF metadata (--tuf-keys); an archive is written in one pass from the sources");
   create->add_option("spec", args->spec, "mirror spec (YAML or JSON)")->required();
   create->add_option("--to", args->to, "a new directory, or FILE.tar / FILE.tar.zst (FILE.tar.age / "
                                        "FILE.tar.zst.age when encrypted)")->required();
@@ -223,6 +325,8 @@ void AddMirrorCommand(CLI::App& app, int* exit_code) {
   create->add_option("--name", args->name, "bundle name (default: the spec's metadata.name)");
   create->add_option("--split-size", args->split_size, "cut the archive into parts of at most this size (e.g. 4GiB)");
   create->add_option("--tuf-keys", args->tuf_keys, "sign with the TUF keys of this directory (`export-center tuf init`)");
+  create->add_option("--key", args->key_file, "sign in-toto SLSA provenance of the bundle (provenance.dsse.json) "
+                                              "with this private key (`export-center key generate`)");
   create->add_option("--recipient,-r", args->recipients, "encrypt to this age recipient (age1…; repeatable)");
   create->add_option("--recipients-file,-R", args->recipients_file, "encrypt to the age recipients in this file");
   create->add_option("--expires", args->expires, "how long the bundle's TUF metadata stays valid (default 365d)");
@@ -231,12 +335,14 @@ void AddMirrorCommand(CLI::App& app, int* exit_code) {
   create->callback([args, exit_code] { Report(RunCreate(*args), args->format, exit_code); });
 
   CLI::App* import = mirror->add_subcommand(
-      "import", "Verify a bundle (TUF, then every digest) and copy it into DEST, skipping what is there");
+      "import", "Verify a bundle (TUF, provenance with --key, then every digest) and copy it into DEST, "
+                "skipping what is there");
   import->add_option("bundle", args->bundle, "bundle directory, archive, its first part, or .age file")->required();
   import->add_option("destination", args->destination, "registry prefix (host:port/path) or store:[path]")->required();
   import->add_option("--trusted-root", args->trusted_root, "the TUF root.json you trust (from `export-center tuf init`)");
   import->add_option("--identity,-i", args->identity, "age identity file to decrypt an encrypted bundle");
   import->add_option("--tuf-state", args->tuf_state, "file keeping the TUF versions of earlier imports (rollback protection)");
+  import->add_option("--key", args->key_file, "require the bundle's provenance to verify with this public key");
   import->add_flag("--no-tuf", args->no_tuf, "skip TUF verification (digests are still checked)");
   import->add_option("-j,--jobs", args->jobs, "blobs copied at once (default 3)");
   AddFormatOption(import, &args->format);

@@ -56,7 +56,7 @@ Result<json::Json> SignExport(const std::optional<sign::PrivateKey>& key, Opened
   }
   p.started_on = facts.started_on;
   p.finished_on = facts.finished_on;
-  p.builder_version = {{"export-center", "0.1.0"}};
+  p.builder_version = {{"export-center", kExportCenterVersion}};
   EC_ASSIGN_OR_RETURN(profiles::SignatureAttachments attached,
                       profiles::AttachSignatures(*dst.target, manifest, *key, p, reference, facts.finished_on));
   return json::Json{{"keyHint", attached.key_hint},

@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   ec::cli::AddRegistryFlags(app);
   ec::cli::AddStoreFlag(app);
   ec::cli::AddEvidenceFlag(app);
-  app.set_version_flag("--version", "export-center 0.1.0");
+  app.set_version_flag("--version", std::string("export-center ") + ec::cli::kExportCenterVersion);
   int exit_code = ec::cli::kExitOk;
   ec::cli::AddPushCommand(app, &exit_code);
   ec::cli::AddPullCommand(app, &exit_code);

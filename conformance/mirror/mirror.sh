@@ -85,6 +85,48 @@ expect_fail "expired metadata is refused" "expired" "$EC" --plain-http mirror im
 expect_fail "an older bundle after a newer one is refused (rollback)" "rollback" \
   "$EC" --plain-http mirror import old.tar "$DST/t" --trusted-root keys/root.json --tuf-state state.json
 
+# --- provenance (--key) ----------------------------------------------------------------------
+"$EC" key generate --type ed25519 --out signer >/dev/null 2>&1
+"$EC" key generate --type ecdsa-p256 --out stranger >/dev/null 2>&1
+check "mirror create --key signs provenance" "$EC" --plain-http mirror create spec.yaml --to signed.tar --tuf-keys keys --key signer.key
+mkdir signed-x && tar -xf signed.tar -C signed-x
+payload=$(jq -r .payload signed-x/provenance.dsse.json 2>/dev/null | base64 -d 2>/dev/null)
+equal "the provenance is an in-toto SLSA statement" "$(jq -r '._type + " " + .predicateType' <<<"$payload" 2>/dev/null)" \
+  "https://in-toto.io/Statement/v1 https://slsa.dev/provenance/v1"
+equal "its subjects include mirror.json by digest" "$(jq -r '.subject[] | select(.name == "mirror.json") | .digest.sha256' <<<"$payload" 2>/dev/null)" \
+  "$(sha256sum < signed-x/mirror.json | cut -d' ' -f1)"
+equal "and every image by tag" "$(jq -r '.subject[] | select(.name == "team/app:1.0.0") | .digest.sha256' <<<"$payload" 2>/dev/null)" "${app1#sha256:}"
+equal "TUF signs the provenance as a target" "$(jq -r '.signed.targets["provenance.dsse.json"].hashes.sha256' signed-x/tuf/metadata/*.targets.json 2>/dev/null)" \
+  "$(sha256sum < signed-x/provenance.dsse.json | cut -d' ' -f1)"
+out=$("$EC" --plain-http mirror import signed.tar "$DST/signed" --trusted-root keys/root.json --key signer.pub -o json 2>&1)
+equal "import --key verifies the provenance" "$(jq -r .provenance <<<"$out" 2>/dev/null)" verified
+expect_fail "provenance by another key is refused" "provenance.dsse.json" \
+  "$EC" --plain-http mirror import signed.tar "$DST/signed2" --trusted-root keys/root.json --key stranger.pub
+expect_fail "import --key refuses a bundle without provenance" "carries no provenance.dsse.json" \
+  "$EC" --plain-http mirror import full.tar.zst "$DST/signed3" --trusted-root keys/root.json --key signer.pub
+cp -r signed-x signed-t && jq -c '.signatures[0].sig = "AAAA"' signed-x/provenance.dsse.json > signed-t/provenance.dsse.json
+expect_fail "a modified provenance file is refused by TUF" "provenance.dsse.json" \
+  "$EC" --plain-http mirror import signed-t "$DST/signed4" --trusted-root keys/root.json
+
+# --- TUF thresholds: 2-of-3 root keys, 2-of-2 targets keys --------------------------------
+check "tuf init with thresholds" "$EC" tuf init tkeys --keys root=3 --threshold root=2 --keys targets=2 --threshold targets=2
+equal "the root lists the thresholds" "$(jq -c '[.signed.roles.root.threshold, (.signed.roles.root.keyids | length), .signed.roles.targets.threshold, (.signed.roles.targets.keyids | length)]' tkeys/root.json 2>/dev/null)" "[2,3,2,2]"
+check "a bundle signed under thresholds" "$EC" --plain-http mirror create spec.yaml --to thr.tar --tuf-keys tkeys
+check "imports under thresholds" "$EC" --plain-http mirror import thr.tar "$DST/thr" --trusted-root tkeys/root.json
+mkdir thr-x && tar -xf thr.tar -C thr-x
+if [ -d "$here/tuf/node_modules/tuf-js" ]; then
+  port2=$(free_port)
+  python3 -m http.server --bind 127.0.0.1 --directory thr-x/tuf "$port2" > http2.log 2>&1 &
+  REGISTRY_PIDS="${REGISTRY_PIDS:-} $!"
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port2") 2>/dev/null && break; sleep 0.1; done
+  equal "tuf-js accepts the threshold-signed metadata" \
+    "$(node "$here/tuf/refresh.js" "http://127.0.0.1:$port2/metadata" "http://127.0.0.1:$port2/targets" tkeys/root.json tufjs-cache2 mirror.json tufjs-thr.json 2>&1)" ok
+fi
+rm tkeys/keys/targets.2.key
+expect_fail "signing below the targets threshold is refused" "threshold 2" \
+  "$EC" --plain-http mirror create spec.yaml --to thr2.tar --tuf-keys tkeys
+[ ! -e thr2.tar ] && pass "and writes no bundle" || fail "and writes no bundle"
+
 # --- delta ----------------------------------------------------------------------------------
 make_umoci_image "$WORK/img2" v2 >/dev/null
 umoci config --image "$WORK/img2:v2" --config.label version=2 >/dev/null 2>&1
@@ -122,6 +164,15 @@ age -d -i age.key enc.tar.zst.age > dec.tar.zst 2>age.err && tar --zstd -tf dec.
   && pass "Debian's age decrypts our bundle" || fail "Debian's age decrypts our bundle" "$(cat age.err)"
 expect_fail "strict: recipients never give a plaintext bundle" "must be encrypted" \
   "$EC" --plain-http mirror create spec.yaml --to plain.tar -r "$recipient"
+# One pass from the registry into the encrypted archive: nothing lands in TMPDIR or beside the
+# bundle, and its plaintext is byte for byte the plain archive of the same spec and time.
+mkdir tmp-watch enc-out
+TMPDIR=$PWD/tmp-watch check "an encrypted bundle is written in one pass" \
+  "$EC" --plain-http mirror create spec.yaml --to enc-out/one.tar.age -r "$recipient" --tuf-keys keys
+TMPDIR=$PWD/tmp-watch "$EC" --plain-http mirror create spec.yaml --to plain-one.tar --tuf-keys keys >/dev/null 2>&1
+equal "nothing was staged in TMPDIR" "$(find tmp-watch -mindepth 1 | wc -l)" 0
+equal "nothing but the bundle was written beside it" "$(ls enc-out)" "one.tar.age"
+equal "its plaintext is the plain archive's bytes" "$(age -d -i age.key enc-out/one.tar.age | sha256sum)" "$(sha256sum < plain-one.tar)"
 age -r "$recipient" -o byage.tar.age full2.tar
 check "we decrypt age's encryption of a bundle and import it" "$EC" --plain-http mirror import byage.tar.age "$SERVE_ref/fromage" \
   --identity age.key --trusted-root keys/root.json

@@ -37,8 +37,7 @@ class PipeReader final : public oci::Reader {
 bool EndsWith(const std::string& s, std::string_view suffix) { return s.size() >= suffix.size() && s.ends_with(suffix); }
 
 // tar → pipe → age → `to`: the plaintext archive exists only in the pipe.
-Status WriteEncrypted(const fs::path& dir, const fs::path& to, const BundleOutput& output) {
-  EC_ASSIGN_OR_RETURN(std::vector<oci::TarWriteEntry> entries, BundleTarEntries(dir));
+Status WriteEncrypted(std::vector<oci::TarWriteEntry> entries, const fs::path& to, const BundleOutput& output) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return Unavailable("create a pipe for the encryptor");
   oci::UniqueFd read_end(fds[0]);
@@ -97,12 +96,13 @@ Result<BundleOutput> PlanBundleOutput(const fs::path& to, std::int64_t part_byte
   return out;
 }
 
-Result<std::vector<fs::path>> WriteBundleFile(const fs::path& dir, const fs::path& to, const BundleOutput& output) {
-  if (output.directory) return std::vector<fs::path>{dir};
+Result<std::vector<fs::path>> WriteBundleArchive(std::vector<oci::TarWriteEntry> entries, const fs::path& to,
+                                                 const BundleOutput& output) {
+  if (output.directory) return InvalidArgument(StrCat(to.string(), ": a bundle directory is not an archive"));
   if (output.encrypted) {
-    EC_RETURN_IF_ERROR(WriteEncrypted(dir, to, output));
+    EC_RETURN_IF_ERROR(WriteEncrypted(std::move(entries), to, output));
   } else {
-    EC_RETURN_IF_ERROR(PackBundle(dir, to));
+    EC_RETURN_IF_ERROR(oci::WriteDeterministicTar(to, std::move(entries), output.compression));
   }
   if (output.part_bytes == 0) return std::vector<fs::path>{to};
   return SplitIntoParts(to, output.part_bytes);

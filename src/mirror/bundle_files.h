@@ -1,9 +1,10 @@
-// A bundle's trip to and from a single file. Writing: the bundle directory becomes a
-// deterministic tar (zstd when the name says .zst), encrypted to age recipients when any are
-// given, then optionally cut into parts. The encrypted form is produced through a pipe: the
-// tar writer feeds the age encryptor directly, so no plaintext archive is ever written (the
-// staging directory the bundle is assembled in still holds its blobs; put TMPDIR on tmpfs
-// where that matters). Strict: with recipients, only an encrypted file is written.
+// A bundle's trip to and from a single file. Writing: the bundle's entries (its planned layout,
+// whose blobs are read from their sources as they are written, and its metadata files, held
+// in memory) become a deterministic tar (zstd when the name says .zst), encrypted to age
+// recipients when any are given, then optionally cut into parts. The encrypted form is
+// produced through a pipe: the tar writer feeds the age encryptor directly, so no plaintext
+// byte of the bundle is ever written to disk. Strict: with recipients, only an encrypted file
+// is written.
 // Reading: an age file is decrypted with the given identities, parts are joined, the archive
 // unpacked into a scratch directory.
 #pragma once
@@ -32,10 +33,11 @@ struct BundleOutput {
 Result<BundleOutput> PlanBundleOutput(const std::filesystem::path& to, std::int64_t part_bytes,
                                       std::vector<std::string> recipients);
 
-// Writes the bundle directory `dir` to `to` as planned; returns the files written.
-Result<std::vector<std::filesystem::path>> WriteBundleFile(const std::filesystem::path& dir,
-                                                           const std::filesystem::path& to,
-                                                           const BundleOutput& output);
+// Writes the archive of `entries` to `to` as planned (atomically: nothing is left on failure);
+// returns the files written (the parts, when split).
+Result<std::vector<std::filesystem::path>> WriteBundleArchive(std::vector<oci::TarWriteEntry> entries,
+                                                              const std::filesystem::path& to,
+                                                              const BundleOutput& output);
 
 // The bundle directory for `path` (a directory as is; a file unpacked under `scratch`).
 Result<std::filesystem::path> OpenBundlePath(const std::filesystem::path& path,

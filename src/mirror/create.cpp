@@ -71,7 +71,30 @@ Result<std::set<std::string>> ListContents(const fs::path& dir) {
   return out;
 }
 
+class DirectoryBundleStore final : public BundleStore {
+ public:
+  DirectoryBundleStore(fs::path dir, std::unique_ptr<oci::LayoutTarget> layout)
+      : dir_(std::move(dir)), layout_(std::move(layout)) {}
+  oci::Target& layout() override { return *layout_; }
+  Status Finish() override { return layout_->Commit(); }
+  Result<std::set<std::string>> Contents() override { return ListContents(dir_); }
+  void KeepOpen(std::unique_ptr<oci::Target>) override {}  // every blob is in the directory
+
+ private:
+  fs::path dir_;
+  std::unique_ptr<oci::LayoutTarget> layout_;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<BundleStore>> OpenDirectoryBundleStore(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    return FailedPrecondition(StrCat("mirror create: ", dir.string(), " is not empty; give a new directory"));
+  }
+  EC_ASSIGN_OR_RETURN(auto layout, oci::LayoutTarget::Open(dir, {.create = true, .durable = false}));
+  return std::unique_ptr<BundleStore>(new DirectoryBundleStore(dir, std::move(layout)));
+}
 
 Result<std::pair<BundleManifest, std::string>> ReadBundleManifest(const fs::path& path) {
   std::error_code ec;
@@ -81,12 +104,8 @@ Result<std::pair<BundleManifest, std::string>> ReadBundleManifest(const fs::path
   return std::make_pair(std::move(m), oci::Digest::OfBytes(bytes).str());
 }
 
-Result<CreateReport> CreateBundle(const MirrorSpec& spec, const fs::path& dir, const CreateOptions& options) {
-  std::error_code ec;
-  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
-    return FailedPrecondition(StrCat("mirror create: ", dir.string(), " is not empty; give a new directory"));
-  }
-  EC_ASSIGN_OR_RETURN(auto layout, oci::LayoutTarget::Open(dir, {.create = true, .durable = false}));
+Result<CreateReport> CreateBundle(const MirrorSpec& spec, BundleStore& store, const CreateOptions& options) {
+  oci::Target* layout = &store.layout();
   const std::set<std::string> empty;
   const std::set<std::string>& base_contents = options.base ? options.base->contents : empty;
 
@@ -129,6 +148,7 @@ Result<CreateReport> CreateBundle(const MirrorSpec& spec, const fs::path& dir, c
       repo.tags[tag] = desc.digest.str();
       roots.push_back(desc);
     }
+    store.KeepOpen(std::move(src));
   }
   for (std::size_t i = 0; i < spec.exports.size(); ++i) {
     const ExportSelection& e = spec.exports[i];
@@ -153,12 +173,13 @@ Result<CreateReport> CreateBundle(const MirrorSpec& spec, const fs::path& dir, c
         roots.push_back(d);
       }
     }
+    store.KeepOpen(std::move(src));
   }
-  EC_RETURN_IF_ERROR(layout->Commit());
+  EC_RETURN_IF_ERROR(store.Finish());
 
   std::set<std::string> seen;
   for (const oci::Descriptor& root : roots) EC_RETURN_IF_ERROR(CheckClosure(*layout, base_contents, root, seen));
-  EC_ASSIGN_OR_RETURN(manifest.contents, ListContents(dir));
+  EC_ASSIGN_OR_RETURN(manifest.contents, store.Contents());
   // Cumulative, so that a delta of a delta still leaves out everything already delivered.
   manifest.contents.insert(base_contents.begin(), base_contents.end());
   if (options.base) {
@@ -176,7 +197,6 @@ Result<CreateReport> CreateBundle(const MirrorSpec& spec, const fs::path& dir, c
   }
   CreateReport report;
   report.manifest_bytes = manifest.Serialize();
-  EC_RETURN_IF_ERROR(oci::WriteFileAtomic(dir / std::string(kBundleManifestName), report.manifest_bytes));
   report.manifest = std::move(manifest);
   report.roots = totals.roots;
   report.blobs_copied = totals.blobs_copied;

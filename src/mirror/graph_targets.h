@@ -32,6 +32,7 @@ class CaptureTarget final : public oci::Target {
     return layout_.FetchFrom(d, o);
   }
   Status PushFrom(const oci::Descriptor& d, oci::Reader& r, std::int64_t o) override { return layout_.PushFrom(d, r, o); }
+  Result<bool> Mount(const oci::Descriptor& d, oci::Target& source) override { return layout_.Mount(d, source); }
   Result<oci::Descriptor> Resolve(std::string_view reference) override;
   Status Tag(const oci::Descriptor& d, std::string_view tag) override;
   Result<std::vector<std::string>> ListTags() override;

@@ -279,31 +279,47 @@ Status WriteData(archive* a, const FdSink& sink, std::string_view bytes, std::st
 
 Status StreamSource(archive* a, const FdSink& sink, const TarWriteEntry& e, std::vector<char>& buf,
                     std::string_view what) {
-  auto opened = e.source_offset >= 0 ? FileReader::Open(e.source, e.source_offset, e.size)
-                                     : FileReader::Open(e.source);
-  if (!opened.ok()) return opened.status().WithPrefix(what);
-  FileReader& reader = **opened;
+  return internal::StreamEntryData(e, buf, what, [&](std::string_view chunk) { return WriteData(a, sink, chunk, what); });
+}
+
+}  // namespace
+
+namespace internal {
+
+Status StreamEntryData(const TarWriteEntry& e, std::vector<char>& buf, std::string_view what,
+                       const std::function<Status(std::string_view)>& write) {
+  const std::string source = e.open ? std::string("its reader") : e.source.string();
+  std::unique_ptr<Reader> reader;
+  if (e.open) {
+    auto opened = e.open();
+    if (!opened.ok()) return opened.status().WithPrefix(what);
+    reader = std::move(opened).value();
+  } else {
+    auto opened = e.source_offset >= 0 ? FileReader::Open(e.source, e.source_offset, e.size) : FileReader::Open(e.source);
+    if (!opened.ok()) return opened.status().WithPrefix(what);
+    reader = std::move(opened).value();
+  }
+  if (buf.size() < kCopyBufferBytes) buf.resize(kCopyBufferBytes);
   std::int64_t total = 0;
   while (true) {
-    EC_ASSIGN_OR_RETURN(std::size_t n, reader.Read(buf));
-    if (n == 0) break;
-    if (static_cast<std::int64_t>(n) > e.size - total) {
-      return DataLoss(StrCat(what, ": source ", e.source.string(),
-                             " is longer than its declared size; got more than ", e.size,
+    auto n = reader->Read(buf);
+    if (!n.ok()) return n.status().WithPrefix(what);
+    if (*n == 0) break;
+    if (static_cast<std::int64_t>(*n) > e.size - total) {
+      return DataLoss(StrCat(what, ": source ", source, " is longer than its declared size; got more than ", e.size,
                              " bytes, want ", e.size));
     }
-    EC_RETURN_IF_ERROR(WriteData(a, sink, std::string_view(buf.data(), n), what));
-    total += static_cast<std::int64_t>(n);
+    EC_RETURN_IF_ERROR(write(std::string_view(buf.data(), *n)));
+    total += static_cast<std::int64_t>(*n);
   }
   if (total != e.size) {
-    return DataLoss(StrCat(what, ": source ", e.source.string(),
-                           " is shorter than its declared size; got ", total, " bytes, want ",
-                           e.size));
+    return DataLoss(StrCat(what, ": source ", source, " is shorter than its declared size; got ", total,
+                           " bytes, want ", e.size));
   }
   return OkStatus();
 }
 
-}  // namespace
+}  // namespace internal
 
 Result<TarCompression> DetectTarCompression(const std::filesystem::path& file) {
   EC_ASSIGN_OR_RETURN(std::unique_ptr<FdSource> src, OpenSource(file, "archive"));
@@ -438,9 +454,9 @@ Result<std::vector<internal::TarItem>> PlanTar(std::vector<TarWriteEntry>& entri
                                       ", want ", want));
       }
       e.size = want;
-    } else if (e.source.empty()) {
+    } else if (e.source.empty() && !e.open) {
       return InvalidArgument(
-          StrCat(where, ": entry \"", e.name, "\" has neither bytes nor a source file"));
+          StrCat(where, ": entry \"", e.name, "\" has neither bytes, a source file nor a reader"));
     } else if (e.size < 0) {
       return InvalidArgument(
           StrCat(where, ": entry \"", e.name, "\" has a negative size; got ", e.size));

@@ -11,7 +11,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,17 +65,32 @@ class TarIndex {
 // so that it can be indexed. Streams: memory does not grow with the file's size.
 Status DecompressZstdFile(const std::filesystem::path& src, const std::filesystem::path& dest);
 
-// One entry of a tar to write: its name and either in-memory bytes or a source file.
+class Reader;
+
+// One entry of a tar to write: its name and either in-memory bytes, a source file, or a
+// reader opened when the entry is written (a blob streamed from its registry).
 struct TarWriteEntry {
   std::string name;                  // e.g. "blobs/sha256/<hex>", "index.json", "oci-layout"
   std::optional<std::string> bytes;  // small content
-  std::filesystem::path source;      // streamed in when bytes is nullopt
-  std::int64_t size = 0;             // required for source entries (a source whose length
+  std::filesystem::path source;      // streamed in when bytes is nullopt and open is unset
+  std::int64_t size = 0;             // required for source and reader entries (a length that
                                      // differs is DataLoss); 0 or bytes->size() otherwise
   std::int64_t source_offset = -1;   // >= 0: the entry is the `size` bytes at this offset of
                                      // `source` (an entry of another tar), not the whole file
   std::uint32_t mode = 0644;         // 0755 for scripts a bundle ships
+  // Opened once, just before the entry's data is written, so only one is open at a time. Its
+  // errors (a digest mismatch reported at the end of the stream, say) fail the whole write.
+  std::function<Result<std::unique_ptr<Reader>>()> open = nullptr;
 };
+
+// An entry holding `bytes`.
+inline TarWriteEntry TarBytesEntry(std::string name, std::string bytes) {
+  TarWriteEntry e;
+  e.name = std::move(name);
+  e.size = static_cast<std::int64_t>(bytes.size());
+  e.bytes = std::move(bytes);
+  return e;
+}
 
 // Writes a deterministic restricted-pax tar of `entries` to `dest` atomically (nothing is left
 // behind on failure). Entries are sorted by name (byte order) and each parent directory gets a

@@ -140,6 +140,7 @@ Status WriteFileData(int fd, const TarWriteEntry& e, std::string_view what) {
 
 Status WriteUncompressedTar(int fd, const std::vector<TarItem>& items, std::string_view what) {
   static const std::string kZeros(2 * kBlock, '\0');
+  std::vector<char> buf;
   for (const TarItem& item : items) {
     std::string entry_what = StrCat(what, ": entry \"", item.tar_name, "\"");
     EC_ASSIGN_OR_RETURN(std::string header, TarHeaderBytes(item, entry_what));
@@ -147,6 +148,10 @@ Status WriteUncompressedTar(int fd, const std::vector<TarItem>& items, std::stri
     if (item.file == nullptr) continue;
     if (item.file->bytes) {
       EC_RETURN_IF_ERROR(WriteAll(fd, *item.file->bytes, entry_what));
+    } else if (item.file->open) {
+      if (buf.empty()) buf.resize(kCopyBufferBytes);
+      EC_RETURN_IF_ERROR(StreamEntryData(*item.file, buf, entry_what,
+                                         [&](std::string_view chunk) { return WriteAll(fd, chunk, entry_what); }));
     } else {
       EC_RETURN_IF_ERROR(WriteFileData(fd, *item.file, entry_what));
     }

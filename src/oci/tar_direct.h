@@ -4,6 +4,7 @@
 // tar.cpp; produces exactly the bytes libarchive's own writer would.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,11 @@ Status WriteUncompressedTar(int fd, const std::vector<TarItem>& items, std::stri
 // The header bytes libarchive's restricted-pax writer emits for one entry, with the fixed
 // metadata every Export Center archive uses (mtime 0, uid/gid 0, modes 0644/0755).
 Result<std::string> TarHeaderBytes(const TarItem& item, std::string_view what);
+
+// Reads an entry's data from its reader or source file (the FileReader path), checking its
+// declared size, and hands it to `write` chunk by chunk through `buf`.
+Status StreamEntryData(const TarWriteEntry& e, std::vector<char>& buf, std::string_view what,
+                       const std::function<Status(std::string_view)>& write);
 
 // Zero bytes that pad `size` bytes of data to the next 512-byte block.
 std::int64_t TarPadding(std::int64_t size);

@@ -73,10 +73,26 @@ struct WriteOptions {
 };
 
 // Writes (or extends) the repository in `dir` with `targets` (TUF target path -> local file).
-// Keys must match the root being signed under.
+// Creating the root needs every role's keys. Under an existing root, only the targets,
+// snapshot and timestamp keys sign: each must be one the root lists for its role, as many as
+// the root's threshold (RoleSigners::threshold is not consulted), and root keys may be
+// missing (kept offline).
 Status WriteRepository(const std::filesystem::path& dir, const RepositoryKeys& keys,
                        const std::map<std::string, std::filesystem::path>& targets,
                        const WriteOptions& options);
+
+// A repository in memory: paths relative to its root, exactly as WriteRepository lays them
+// out ("metadata/1.root.json", "metadata/timestamp.json", "targets/<sha256>.mirror.json"),
+// to their bytes.
+using RepositoryFiles = std::map<std::string, std::string>;
+
+// WriteRepository into `files`, with `targets` mapping TUF target paths to their bytes: reads
+// the metadata `files` holds already (say the chain of N.root.json) and adds what
+// WriteRepository would write, byte for byte, with the same checks (`durable` is moot). On
+// failure `files` may hold part of the output, as the directory would.
+Status WriteRepositoryFiles(RepositoryFiles& files, const RepositoryKeys& keys,
+                            const std::map<std::string, std::string>& targets,
+                            const WriteOptions& options);
 
 // Writes (N+1).root.json after the newest N.root.json in <dir>/metadata, listing `new_keys`,
 // signed by `old_root` (which must meet version N's root threshold) and by new_keys.root

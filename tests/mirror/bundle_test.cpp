@@ -1,9 +1,12 @@
 // Mirror bundles end to end in process: create from sources, pack and unpack, import; a
 // delta leaves out what its base holds, refuses a destination without the base, and
 // full(v1) + delta(v1→v2) gives the destination exactly what full(v2) gives.
+#include "mirror/bundle_files.h"
 #include "mirror/create.h"
 #include "mirror/import.h"
 #include "mirror/pack.h"
+#include "oci/io.h"
+#include "oci/media_types.h"
 #include "oci/memory_target.h"
 #include "support/test_support.h"
 
@@ -23,12 +26,18 @@ struct Registry {
   }
 };
 
-// Shares one MemoryTarget under the unique_ptr the openers hand out.
+// Shares one MemoryTarget under the unique_ptr the openers hand out. While *corrupt is set,
+// layers and configs are served with other bytes of the same size (a source gone bad).
 class Borrowed final : public oci::Target {
  public:
-  explicit Borrowed(oci::Target& t) : t_(t) {}
+  explicit Borrowed(oci::Target& t, const bool* corrupt = nullptr) : t_(t), corrupt_(corrupt) {}
   std::string Name() const override { return t_.Name(); }
-  Result<std::unique_ptr<oci::Reader>> Fetch(const oci::Descriptor& d) override { return t_.Fetch(d); }
+  Result<std::unique_ptr<oci::Reader>> Fetch(const oci::Descriptor& d) override {
+    if (corrupt_ != nullptr && *corrupt_ && !oci::IsManifestType(d.media_type)) {
+      return std::unique_ptr<oci::Reader>(new oci::StringReader(std::string(static_cast<std::size_t>(d.size), 'x')));
+    }
+    return t_.Fetch(d);
+  }
   Result<bool> Exists(const oci::Descriptor& d) override { return t_.Exists(d); }
   Result<oci::Descriptor> Stat(const oci::Digest& d) override { return t_.Stat(d); }
   Status Push(const oci::Descriptor& d, oci::Reader& r) override { return t_.Push(d, r); }
@@ -41,11 +50,12 @@ class Borrowed final : public oci::Target {
 
  private:
   oci::Target& t_;
+  const bool* corrupt_;
 };
 
-SourceOpener OpenerFor(Registry& reg, const std::string& host) {
-  return [&reg, host](const std::string& ref) -> Result<std::unique_ptr<oci::Target>> {
-    return std::unique_ptr<oci::Target>(new Borrowed(reg.Repo(ref.substr(host.size() + 1))));
+SourceOpener OpenerFor(Registry& reg, const std::string& host, const bool* corrupt = nullptr) {
+  return [&reg, host, corrupt](const std::string& ref) -> Result<std::unique_ptr<oci::Target>> {
+    return std::unique_ptr<oci::Target>(new Borrowed(reg.Repo(ref.substr(host.size() + 1)), corrupt));
   };
 }
 
@@ -96,7 +106,10 @@ Result<CreateReport> Create(const MirrorSpec& spec, Registry& src, const fs::pat
     o.base = base->first;
     o.base_manifest_digest = base->second;
   }
-  return CreateBundle(spec, dir, o);
+  EC_ASSIGN_OR_RETURN(auto store, OpenDirectoryBundleStore(dir));
+  EC_ASSIGN_OR_RETURN(CreateReport report, CreateBundle(spec, *store, o));
+  EC_RETURN_IF_ERROR(oci::WriteFileAtomic(dir / std::string(kBundleManifestName), report.manifest_bytes));
+  return report;
 }
 
 TEST_CASE("full then delta equals the later full, and a delta needs its base") {
@@ -171,6 +184,41 @@ TEST_CASE("full then delta equals the later full, and a delta needs its base") {
     REQUIRE_OK(parts);
     REQUIRE_OK(UnpackBundle((*parts)[0], tmp / "from-parts", tmp / "scratch"));
     CHECK(ec::testing::ReadFile(tmp / "from-parts" / "mirror.json") == v1->manifest_bytes);
+  }
+  SECTION("an archive written in one pass from the sources equals the packed directory") {
+    for (const char* name : {"v1.tar", "v1.tar.zst"}) {
+      INFO(name);
+      REQUIRE_OK(PackBundle(tmp / "v1", tmp / (std::string("packed-") + name)));
+      // v1's sources now hold v2 too; the spec's v1 selection is what a fresh source gives.
+      Registry v1src;
+      auto a1 = ec::testing::PushRandomImage(v1src.Repo("team/app"), 1);
+      REQUIRE_OK(v1src.Repo("team/app").Tag(a1.manifest, "1.0.0"));
+      (void)ec::testing::PushReferrer(v1src.Repo("team/app"), a1.manifest, "application/vnd.dev.sigstore.bundle.v0.3+json", 11);
+      auto d1 = ec::testing::PushRandomImage(v1src.Repo("team/db"), 2);
+      REQUIRE_OK(v1src.Repo("team/db").Tag(d1.manifest, "stable"));
+      bool corrupt = false;
+      CreateOptions o;
+      o.generated_at = "2025-01-01T00:00:00Z";
+      o.open_source = OpenerFor(v1src, "src.example", &corrupt);
+      ArchiveBundleStore store;
+      auto report = CreateBundle(Spec(), store, o);
+      REQUIRE_OK(report);
+      CHECK(report->manifest_bytes == v1->manifest_bytes);
+      auto entries = store.plan().Entries();
+      entries.push_back(oci::TarBytesEntry(std::string(kBundleManifestName), report->manifest_bytes));
+      auto plan = PlanBundleOutput(tmp / (std::string("streamed-") + name), 0, {});
+      REQUIRE_OK(plan);
+      REQUIRE_OK(WriteBundleArchive(entries, tmp / (std::string("streamed-") + name), *plan));
+      CHECK(ec::testing::ReadFile(tmp / (std::string("streamed-") + name)) ==
+            ec::testing::ReadFile(tmp / (std::string("packed-") + name)));
+      // A source that serves other bytes fails the archive, naming the blob, and leaves no file.
+      corrupt = true;
+      auto bad = WriteBundleArchive(entries, tmp / (std::string("bad-") + name), *plan);
+      REQUIRE_FALSE(bad.ok());
+      CHECK(bad.status().code() == Code::kDataLoss);
+      CHECK(bad.status().message().find("blob sha256:") != std::string::npos);
+      CHECK_FALSE(fs::exists(tmp / (std::string("bad-") + name)));
+    }
   }
 }
 

@@ -294,6 +294,23 @@ std::string RefreshError(const fs::path& repo, TrustedState state = {}) {
   return status.message();
 }
 
+// Every file under `dir`, by its '/'-separated path relative to `dir`.
+RepositoryFiles FilesUnder(const fs::path& dir) {
+  RepositoryFiles out;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) {
+      out[fs::relative(entry.path(), dir).generic_string()] = ReadFile(entry.path());
+    }
+  }
+  return out;
+}
+
+std::string KeyIdOf(const sign::PrivateKey& key) {
+  auto tuf_key = KeyFromPublic(key.public_key());
+  REQUIRE_OK(tuf_key);
+  return KeyId(*tuf_key);
+}
+
 std::map<std::string, std::string> MetadataFiles(const fs::path& repo) {
   std::map<std::string, std::string> out;
   for (const auto& entry : fs::directory_iterator(repo / "metadata")) {
@@ -525,9 +542,139 @@ TEST_CASE("The same inputs give the same bytes; versioned files are never replac
         "1.targets.json already exists with other content; raise targets_version");
   REQUIRE_OK(WriteRepository(tmp / "a", keys, more, Options(2)));
 
-  const Status other_keys = WriteRepository(tmp / "a", NewKeys(), targets, Options(3));
-  CHECK(other_keys.message() ==
-        "1.root.json lists other keys, thresholds or consistent_snapshot than the ones given");
+  const RepositoryKeys other = NewKeys();
+  const Status other_keys = WriteRepository(tmp / "a", other, targets, Options(3));
+  CHECK(other_keys.code() == Code::kFailedPrecondition);
+  CHECK(other_keys.message() == StrCat("1.root.json: role targets does not list key ",
+                                       KeyIdOf(other.targets.keys[0]),
+                                       "; rotate the root to change keys"));
+  WriteOptions unversioned = Options(3);
+  unversioned.consistent_snapshot = false;
+  CHECK(WriteRepository(tmp / "a", keys, targets, unversioned).message() ==
+        "1.root.json: consistent_snapshot true, want false");
+}
+
+TEST_CASE("Under an existing root only the signing roles' keys are needed, up to threshold",
+          "[tuf]") {
+  TempDir tmp;
+  const fs::path repo = tmp / "repo";
+  const TargetMap targets = StandardTargets(tmp / "src");
+  RepositoryKeys keys = NewKeys();
+  keys.root = Signers(3, 2);
+  keys.targets = Signers(2, 2);
+  REQUIRE_OK(WriteRepository(repo, keys, targets, Options()));
+  PublishRoot(repo);
+
+  // The root keys are offline: targets, snapshot and timestamp still publish version 2.
+  RepositoryKeys online = Clone(keys);
+  online.root.keys.clear();
+  REQUIRE_OK(WriteRepository(repo, online, targets, Options(2)));
+  CHECK(Trusted(repo).timestamp_version == 2);
+
+  // One of the two targets keys is not enough for its threshold, whatever RoleSigners says.
+  RepositoryKeys short_targets = Clone(online);
+  short_targets.targets.keys.pop_back();
+  short_targets.targets.threshold = 1;
+  const Status status = WriteRepository(repo, short_targets, targets, Options(3));
+  CHECK(status.code() == Code::kFailedPrecondition);
+  CHECK(status.message() == "1.root.json: role targets: got 1 key, want its threshold 2");
+  CHECK_FALSE(fs::exists(repo / "metadata" / "3.targets.json"));
+}
+
+TEST_CASE("WriteRepositoryFiles writes in memory the bytes WriteRepository writes on disk",
+          "[tuf]") {
+  TempDir tmp;
+  RepositoryKeys keys = NewKeys();
+  keys.bins = Signers(1, 1);
+  int run = 0;
+  // Writes the same repository on disk and in memory; every file must match.
+  auto both = [&](const std::vector<std::pair<std::string, std::string>>& contents,
+                  const WriteOptions& options) {
+    const std::string name = StrCat("run", ++run);
+    const TargetMap on_disk = MakeTargets(tmp / (name + "-src"), contents);
+    const std::map<std::string, std::string> in_memory(contents.begin(), contents.end());
+    REQUIRE_OK(WriteRepository(tmp / name, keys, on_disk, options));
+    RepositoryFiles files;
+    REQUIRE_OK(WriteRepositoryFiles(files, keys, in_memory, options));
+    CHECK(files == FilesUnder(tmp / name));
+    return files;
+  };
+
+  SECTION("consistent snapshot, custom data") {
+    WriteOptions options = Options();
+    options.custom["hello.txt"] = {{"note", "hi"}};
+    const RepositoryFiles files = both(
+        {{"hello.txt", "hello, world\n"}, {"images/alpine.oci.tar", RandomBytes(7, 5000)}},
+        options);
+    CHECK(files.size() == 6);
+    CHECK(files.contains("metadata/1.root.json"));
+    CHECK(files.contains("metadata/1.targets.json"));
+    CHECK(files.contains("metadata/1.snapshot.json"));
+    CHECK(files.contains("metadata/timestamp.json"));
+    CHECK(files.at(StrCat("targets/", oci::Digest::OfBytes("hello, world\n").hex(),
+                          ".hello.txt")) == "hello, world\n");
+    CHECK(files.contains(
+        StrCat("targets/images/", oci::Digest::OfBytes(RandomBytes(7, 5000)).hex(),
+               ".alpine.oci.tar")));
+  }
+  SECTION("without consistent snapshots") {
+    WriteOptions options = Options();
+    options.consistent_snapshot = false;
+    const RepositoryFiles files = both({{"hello.txt", "hello, world\n"}}, options);
+    CHECK(files.contains("metadata/targets.json"));
+    CHECK(files.contains("metadata/snapshot.json"));
+    CHECK(files.at("targets/hello.txt") == "hello, world\n");
+  }
+  SECTION("hash bins") {
+    std::vector<std::pair<std::string, std::string>> contents;
+    for (int i = 0; i < 40; ++i) {
+      contents.emplace_back(StrCat("many/file-", i, ".txt"), StrCat("content ", i, "\n"));
+    }
+    WriteOptions options = Options();
+    options.hash_bin_threshold = 8;
+    options.hash_bin_count = 4;
+    options.durable = false;
+    const RepositoryFiles files = both(contents, options);
+    for (const char* bin : {"0", "1", "2", "3"}) {
+      INFO(bin);
+      CHECK(files.contains(StrCat("metadata/1.bins-", bin, ".json")));
+    }
+    CHECK(files.size() == 1 + 1 + 4 + 1 + 1 + 40);  // root, targets, bins, snapshot, timestamp
+  }
+  SECTION("no targets") {
+    const RepositoryFiles files = both({}, Options());
+    CHECK(files.size() == 4);
+  }
+  SECTION("existing metadata is read: a rotated root chain, and versioned files kept") {
+    const fs::path repo = tmp / "rotated";
+    const std::vector<std::pair<std::string, std::string>> contents = {
+        {"hello.txt", "hello, world\n"}};
+    const TargetMap on_disk = MakeTargets(tmp / "rotated-src", contents);
+    const std::map<std::string, std::string> in_memory(contents.begin(), contents.end());
+    REQUIRE_OK(WriteRepository(repo, keys, on_disk, Options()));
+    RepositoryKeys next = Clone(keys);
+    next.root = Signers(3, 2);
+    next.timestamp = Signers(1, 1);
+    REQUIRE_OK(RotateRoot(repo, keys.root, next, kFarFuture));
+    RepositoryFiles files = FilesUnder(repo);
+    CHECK(files.contains("metadata/2.root.json"));
+
+    WriteOptions options = Options(2);
+    options.root_version = 2;
+    RepositoryFiles stale = files;
+    REQUIRE_OK(WriteRepository(repo, next, on_disk, options));
+    REQUIRE_OK(WriteRepositoryFiles(files, next, in_memory, options));
+    CHECK(files == FilesUnder(repo));
+
+    // The same refusals as on disk: an older root version, and other bytes under a
+    // version already published.
+    CHECK(WriteRepositoryFiles(stale, next, in_memory, Options(2)).message() ==
+          "2.root.json is newer than root_version 1; sign under the newest root");
+    std::map<std::string, std::string> more = in_memory;
+    more["extra.txt"] = "extra\n";
+    CHECK(WriteRepositoryFiles(files, next, more, options).message() ==
+          "2.targets.json already exists with other content; raise targets_version");
+  }
 }
 
 TEST_CASE("Our client and the attack repositories tuf-js is run against", "[tuf]") {
