@@ -4,10 +4,15 @@
 # repository, 3 shared base layers plus 2 layers of their own each (about 1 GiB in all), each
 # with a signature referrer, in a loopback docker-registry; the receiving registries are
 # `export-center serve` instances. Then 2 more images are added and a delta is made against the
-# first bundle: its size is compared with the new blobs'.
+# first bundle: its size is compared with the new blobs'. The same spec is also written as an
+# archive in one pass (blobs read from the registry straight into the tar), plain and
+# age-encrypted. Needs docker-registry, skopeo and age (scripts/setup.sh --with-tests).
 #   bash bench/mirror_bench.sh build/release/tools/export-center
 # Environment: IMAGES (20), BASE_MIB (32), OWN_MIB (24).
 set -euo pipefail
+for tool in docker-registry skopeo age age-keygen; do
+  command -v "$tool" >/dev/null || { echo "$tool is not installed (scripts/setup.sh --with-tests)" >&2; exit 1; }
+done
 EC=$(realpath "${1:?usage: mirror_bench.sh PATH/TO/export-center}")
 root=$(cd "$(dirname "$0")/.." && pwd)
 IMAGES=${IMAGES:-20}; BASE_MIB=${BASE_MIB:-32}; OWN_MIB=${OWN_MIB:-24}
@@ -56,6 +61,13 @@ bundle_bytes=$(du -sb "$WORK/bundle" | cut -f1)
 skdir_bytes=$(du -sb "$WORK/skdir" | cut -f1)
 refs_ec=$(ec discover "$SERVE_ecdst/m/bench/app@$(ec resolve "$SRC/bench/app:1.0.0")" -o json | jq '.referrers | length')
 
+echo "export-center: registry -> archive in one pass (plain, then age-encrypted) ..." >&2
+read -r ec_tar_s ec_tar_kb < <(timed "$EC" --plain-http mirror create "$WORK/spec.yaml" --to "$WORK/bundle.tar")
+age-keygen -o "$WORK/age.key" 2>/dev/null
+recipient=$(age-keygen -y "$WORK/age.key")
+read -r ec_age_s ec_age_kb < <(timed "$EC" --plain-http mirror create "$WORK/spec.yaml" --to "$WORK/bundle.tar.age" -r "$recipient")
+rm -f "$WORK/bundle.tar" "$WORK/bundle.tar.age"
+
 echo "delta ..." >&2
 for i in $IMAGES $((IMAGES + 1)); do add_image "$i"; done
 read -r delta_s delta_kb < <(timed "$EC" --plain-http mirror create "$WORK/spec.yaml" --to "$WORK/delta" --base "$WORK/bundle")
@@ -75,6 +87,8 @@ echo "| step | export-center s | skopeo s | ratio | peak RSS MiB (ec / skopeo) |
 echo "| --- | --- | --- | --- | --- |"
 echo "| registry -> disk | $ec_create_s | $sk_sync1_s | $(ratio "$ec_create_s" "$sk_sync1_s") | $((ec_create_kb / 1024)) / $((sk_sync1_kb / 1024)) |"
 echo "| disk -> registry | $ec_import_s | $sk_sync2_s | $(ratio "$ec_import_s" "$sk_sync2_s") | $((ec_import_kb / 1024)) / $((sk_sync2_kb / 1024)) |"
+echo "| registry -> .tar (one pass) | $ec_tar_s | $sk_sync1_s | $(ratio "$ec_tar_s" "$sk_sync1_s") | $((ec_tar_kb / 1024)) / $((sk_sync1_kb / 1024)) |"
+echo "| registry -> .tar.age (one pass, encrypted) | $ec_age_s | $sk_sync1_s | $(ratio "$ec_age_s" "$sk_sync1_s") | $((ec_age_kb / 1024)) / $((sk_sync1_kb / 1024)) |"
 echo "| whole trip | $ec_total | $sk_total | $(ratio "$ec_total" "$sk_total") | $((peak_kb / 1024)) |"
 echo
 echo "Delta with 2 new images: $((delta_bytes >> 20)) MiB against $((new_blobs >> 20)) MiB of new blobs (ratio $(ratio "$delta_bytes" "$new_blobs")), made in ${delta_s}s"
