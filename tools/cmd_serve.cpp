@@ -5,11 +5,18 @@
 #include <iostream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "cli.h"
 #include "commands.h"
+#include "evidence/evidence_store.h"
 #include "oci/server/auth_gates.h"
 #include "oci/server/registry_server.h"
 #include "oci/store/store.h"
+#include "service/api.h"
+#include "service/child_process.h"
+#include "service/sqlite_run_store.h"
+#include "service/worker.h"
 
 namespace ec::cli {
 namespace {
@@ -26,7 +33,29 @@ struct ServeArgs {
   int threads = 64;
   bool log_requests = false;
   bool no_fsync = false;
+  std::string database;
+  std::string role = "all";
+  int workers = 1;
+  std::string keys;
+  std::string run_lease = "30s";
 };
+
+// --database: "sqlite:PATH" or a bare path (the embedded default: <store>/service.db).
+Result<std::filesystem::path> DatabasePath(const std::string& url, const std::string& store_dir) {
+  if (url.empty()) return std::filesystem::path(store_dir) / "service.db";
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    return NotSupported(StrCat("--database ", url.substr(0, url.find(':')),
+                               "://…: PostgreSQL is not supported yet; use sqlite:PATH (several serve processes on one "
+                               "machine may share it)"));
+  }
+  return std::filesystem::path(url.starts_with("sqlite:") ? url.substr(7) : url);
+}
+
+std::string HostName() {
+  char buf[256] = {0};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
+  return buf;
+}
 
 Result<std::pair<std::string, int>> ParseListen(const std::string& text) {
   std::size_t colon = text.rfind(':');
@@ -74,6 +103,16 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--no-fsync", args->no_fsync,
                 "do not fsync blobs before they become visible (faster; a power loss may lose "
                 "recent pushes, never corrupt visible ones)");
+  cmd->add_option("--database", args->database,
+                  "the export service's database: sqlite:PATH (default: <store>/service.db)");
+  cmd->add_option("--role", args->role,
+                  "all (default): registry, API and workers; api: no workers; worker: workers only, no "
+                  "listening socket");
+  cmd->add_option("--workers", args->workers, "export runs executed at once (default 1)");
+  cmd->add_option("--keys", args->keys, "directory of signing keys profiles name (NAME.key, PKCS#8 PEM)");
+  cmd->add_option("--run-lease", args->run_lease,
+                  "how long a run stays claimed without a heartbeat before another worker resumes it "
+                  "(default 30s)");
   cmd->callback([args, exit_code] {
     auto run = [&]() -> Status {
       EC_ASSIGN_OR_RETURN(auto listen, ParseListen(args->listen));
@@ -106,12 +145,60 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
       signal(SIGPIPE, SIG_IGN);
 
+      // The export service: its database, metrics, API on the same port, and workers.
+      EC_ASSIGN_OR_RETURN(std::filesystem::path db_path, DatabasePath(args->database, dir));
+      EC_ASSIGN_OR_RETURN(auto runs, service::SqliteRunStore::Open(db_path));
+      if (args->role != "all" && args->role != "api" && args->role != "worker") {
+        return InvalidArgument(StrCat("--role ", args->role, ": want all, api or worker"));
+      }
+      EC_ASSIGN_OR_RETURN(std::int64_t lease, ParseDuration(args->run_lease));
+      service::Metrics metrics;
+      service::SqliteRunStore* run_store = runs.get();
+      metrics.SetQueueDepthSource([run_store]() -> std::int64_t {
+        auto depth = run_store->QueueDepth();
+        return depth.ok() ? *depth : 0;
+      });
+      service::RunnerConfig runner;
+      EC_ASSIGN_OR_RETURN(runner.exe, service::SelfExecutable());
+      runner.store_dir = dir;
+      runner.evidence_dir = GlobalEvidenceDir().empty() ? evidence::EvidenceStore::DefaultPath()
+                                                        : std::filesystem::path(GlobalEvidenceDir());
+      runner.keys_dir = args->keys;
+      runner.work_dir = std::filesystem::path(dir) / "runs";
+      if (GlobalRegistryFlags().plain_http) runner.registry_flags.push_back("--plain-http");
+      if (GlobalRegistryFlags().insecure) runner.registry_flags.push_back("--insecure");
+      service::WorkerOptions wo;
+      wo.count = args->role == "api" ? 0 : std::max(0, args->workers);
+      wo.id_prefix = StrCat(HostName(), ":", ::getpid());
+      wo.lease_seconds = lease;
+      wo.log = [](const std::string& line) { std::cerr << line << std::endl; };
+      service::Workers workers(*runs, runner, &metrics, wo);
+      service::ApiOptions api_options;
+      api_options.ready = [run_store](std::string* reason) {
+        auto depth = run_store->QueueDepth();
+        if (!depth.ok()) *reason = depth.status().message();
+        return depth.ok();
+      };
+      api_options.run_queued = [&workers] { workers.Notify(); };
+      service::ServiceApi api(*runs, store, metrics, api_options);
+      options.other_routes = [&api](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader) {
+        return api.Handle(req, res, reader);
+      };
+
+      workers.Start();
+      if (args->role == "worker") {
+        std::cerr << "export-center: " << wo.count << " worker(s) on " << db_path.string() << std::endl;
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        workers.Stop();
+        return OkStatus();
+      }
       oci::server::RegistryServer server(store, gate, options);
       EC_RETURN_IF_ERROR(server.Bind());
       std::cerr << "export-center: serving " << dir << " on "
                 << (args->tls_cert.empty() ? "http://" : "https://") << options.host << ":"
-                << server.port() << " (auth " << oci::server::DescribeGate(gate_config) << ")"
-                << std::endl;
+                << server.port() << " (auth " << oci::server::DescribeGate(gate_config) << "; service database "
+                << db_path.string() << ", " << wo.count << " worker(s))" << std::endl;
       std::thread waiter([&server, stop_signals] {
         int sig = 0;
         sigwait(&stop_signals, &sig);
@@ -121,6 +208,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       // Wake the waiter if the server ended on its own.
       pthread_kill(waiter.native_handle(), SIGTERM);
       waiter.join();
+      workers.Stop();
       return ran;
     };
     Status s = run();

@@ -22,5 +22,6 @@ void AddKeyCommand(CLI::App& app, int* exit_code);
 void AddVerifyCommand(CLI::App& app, int* exit_code);
 void AddMirrorCommand(CLI::App& app, int* exit_code);
 void AddTufCommand(CLI::App& app, int* exit_code);
+void AddRunCommand(CLI::App& app, int* exit_code);
 
 }  // namespace ec::cli

@@ -1,10 +1,27 @@
 // export-center: packages and moves security evidence and images as OCI artifacts.
 #include <CLI/CLI.hpp>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <string>
 
 #include "commands.h"
 #include "cli.h"
 
+// A run's child process (service/runner.cpp sets EC_PARENT_PID) dies with the serve that
+// started it: a killed serve must not leave an orphan export writing into the store while the
+// resumed run works.
+void DieWithParent() {
+  const char* parent = std::getenv("EC_PARENT_PID");
+  if (parent == nullptr) return;
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (std::to_string(::getppid()) != parent) std::_Exit(1);  // the parent is already gone
+}
+
 int main(int argc, char** argv) {
+  DieWithParent();
   CLI::App app{
       "export-center: build, copy and inspect OCI artifacts between registries "
       "(HOST[:PORT]/REPO[:TAG|@DIGEST]), OCI image layouts (oci:DIR[:TAG|@DIGEST]) and OCI "
@@ -34,6 +51,7 @@ int main(int argc, char** argv) {
   ec::cli::AddVerifyCommand(app, &exit_code);
   ec::cli::AddMirrorCommand(app, &exit_code);
   ec::cli::AddTufCommand(app, &exit_code);
+  ec::cli::AddRunCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -13,6 +13,7 @@
 #include "oci/limits.h"
 #include "oci/media_types.h"
 #include "oci/reference.h"
+#include "oci/server/file_response.h"
 #include "oci/server/routes.h"
 
 namespace ec::oci::server {
@@ -28,8 +29,6 @@ constexpr std::string_view kApiVersionHeader = "Docker-Distribution-API-Version"
 constexpr std::size_t kDrainLimit = 16u << 20;
 // Largest page a client may ask for with `n`.
 constexpr int kMaxPageSize = 10000;
-// Per worker thread: 64 connections reading blobs hold 16 MiB of buffers between them.
-constexpr std::size_t kBlobReadChunk = 256u << 10;
 
 void SendError(Response& res, const ApiError& error) {
   res.status = error.http_status;
@@ -63,37 +62,6 @@ void Drain(const ContentReader* reader, const Request& req) {
 }
 
 std::string Json(const nlohmann::json& j) { return j.dump(); }
-
-// One byte range of a blob of `size` bytes, from a Range header (RFC 9110 §14.1.2).
-struct ByteRange {
-  enum Kind { kWhole, kPart, kUnsatisfiable } kind = kWhole;
-  std::int64_t first = 0;
-  std::int64_t last = 0;  // inclusive
-};
-
-// Syntax we do not serve (several ranges, other units, garbage) means the whole blob, as the
-// RFC allows; ends past the blob are clamped; a start past it is unsatisfiable.
-ByteRange ParseByteRange(const std::string& header, std::int64_t size) {
-  ByteRange r;
-  constexpr std::string_view kUnit = "bytes=";
-  if (header.rfind(kUnit, 0) != 0 || header.find(',') != std::string::npos) return r;
-  std::string spec = header.substr(kUnit.size());
-  std::size_t dash = spec.find('-');
-  if (dash == std::string::npos) return r;
-  std::string a = spec.substr(0, dash);
-  std::string b = spec.substr(dash + 1);
-  if (a.empty()) {  // suffix: the last N bytes
-    std::int64_t n = ParseCount(b, -1);
-    if (n < 0) return r;
-    if (n == 0 || size == 0) return {ByteRange::kUnsatisfiable, 0, 0};
-    return {ByteRange::kPart, std::max<std::int64_t>(0, size - n), size - 1};
-  }
-  std::int64_t first = ParseCount(a, -1);
-  std::int64_t last = b.empty() ? size - 1 : ParseCount(b, -1);
-  if (first < 0 || last < 0 || last < first) return r;
-  if (first >= size) return {ByteRange::kUnsatisfiable, 0, 0};
-  return {ByteRange::kPart, first, std::min(last, size - 1)};
-}
 
 std::string UploadLocation(std::string_view name, std::string_view id) {
   return StrCat("/v2/", name, "/blobs/uploads/", id);
@@ -150,6 +118,10 @@ class RegistryServer::Handlers {
 };
 
 void RegistryServer::Handlers::Dispatch(const Request& req, Response& res, const ContentReader* reader) {
+  if (options_.other_routes && req.path != "/token" && req.path != "/v2" && !req.path.starts_with("/v2/") &&
+      options_.other_routes(req, res, reader)) {
+    return;
+  }
   res.set_header(std::string(kApiVersionHeader), "registry/2.0");
   const std::string& method = req.method;
   const bool reads = method == "GET" || method == "HEAD";
@@ -385,43 +357,17 @@ void RegistryServer::Handlers::GetBlob(const Route& route, const Request& req, R
   if (!digest.ok()) return SendError(res, 400, "DIGEST_INVALID", digest.status().message());
   auto size = store_->BlobSize(route.name, *digest);
   if (!size.ok()) return SendError(res, ErrorFromStatus(size.status(), "BLOB_UNKNOWN"));
-  const std::string path = store_->BlobPath(*digest).string();
-  auto fd = std::make_shared<UniqueFd>(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd->valid()) return SendError(res, 404, "BLOB_UNKNOWN", StrCat("blob ", digest->str(), " is gone"));
   res.set_header("Docker-Content-Digest", digest->str());
   res.set_header("ETag", StrCat("\"", digest->str(), "\""));
-  res.set_header("Accept-Ranges", "bytes");
-  // Ranges are answered here: httplib 0.11 does not clamp a range to the content's length
-  // and would announce more bytes than it sends. Clearing its parsed ranges stops it from
-  // applying them a second time.
-  ByteRange range = ParseByteRange(req.get_header_value("Range"), *size);
-  const_cast<Request&>(req).ranges.clear();
-  if (range.kind == ByteRange::kUnsatisfiable) {
-    res.set_header("Content-Range", StrCat("bytes */", *size));
-    return SendError(res, 416, "BLOB_UNKNOWN",  // the spec names no code for a bad range
-                     StrCat("range ", req.get_header_value("Range"), " is outside the blob's ", *size, " bytes"));
+  switch (SendFile(store_->BlobPath(*digest), *size, req, res, "application/octet-stream")) {
+    case FileResponse::kSent:
+      return;
+    case FileResponse::kGone:
+      return SendError(res, 404, "BLOB_UNKNOWN", StrCat("blob ", digest->str(), " is gone"));
+    case FileResponse::kUnsatisfiable:
+      return SendError(res, 416, "BLOB_UNKNOWN",  // the spec names no code for a bad range
+                       StrCat("range ", req.get_header_value("Range"), " is outside the blob's ", *size, " bytes"));
   }
-  std::int64_t first = 0;
-  std::int64_t length = *size;
-  if (range.kind == ByteRange::kPart) {
-    first = range.first;
-    length = range.last - range.first + 1;
-    res.status = 206;
-    res.set_header("Content-Range", StrCat("bytes ", range.first, "-", range.last, "/", *size));
-  }
-  if (length == 0) {
-    res.set_content("", "application/octet-stream");
-    return;
-  }
-  res.set_content_provider(
-      static_cast<std::size_t>(length), "application/octet-stream",
-      [fd, first](std::size_t offset, std::size_t want_bytes, httplib::DataSink& sink) {
-        thread_local std::vector<char> buf(kBlobReadChunk);
-        std::size_t want = std::min(want_bytes, buf.size());
-        ssize_t n = ::pread(fd->get(), buf.data(), want, static_cast<off_t>(first) + static_cast<off_t>(offset));
-        if (n <= 0) return false;  // the file shrank under us: end the response
-        return sink.write(buf.data(), static_cast<std::size_t>(n));
-      });
 }
 
 void RegistryServer::Handlers::DeleteBlob(const Route& route, Response& res) {

@@ -15,6 +15,9 @@
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
+class ContentReader;
 }
 
 namespace ec::oci::server {
@@ -29,6 +32,10 @@ struct ServerOptions {
   int page_size = 1000;         // tags and catalog entries per page when the client gives no n
   // Called once per request with "METHOD PATH STATUS"; null: quiet.
   std::function<void(const std::string&)> log;
+  // Routes outside the registry API (/v2/… and /token) served on the same port: called first
+  // for every other path; returns whether it answered (false: the registry answers 404).
+  // `reader` is null for GET, HEAD and DELETE.
+  std::function<bool(const httplib::Request&, httplib::Response&, const httplib::ContentReader* reader)> other_routes;
 };
 
 class RegistryServer {

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# The export service end to end on one `export-center serve` (embedded SQLite): API tokens
+# and what each scope allows, tenant isolation, profiles immutable per revision, runs queued
+# with Idempotency-Key and executed by the workers, server-sent events, downloads with ETag
+# and Range, signed exports with provenance, registry distribution to Debian's docker-registry
+# checked with skopeo, a serve killed with SIGKILL mid-run resumed to the identical result
+# with no duplicate distribution, and the OpenAPI document against the routes served.
+here=$(cd "$(dirname "$0")/.." && pwd)
+source "$here/lib/harness.sh"
+source "$here/lib/registry.sh"
+source "$here/lib/serve.sh"
+EC=$(realpath "$1")
+require_tool jq; require_tool curl; require_tool docker-registry; require_tool skopeo
+DATA=${EC_SHARED_DATA_DIR:-$here/../../shared/data}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ec-service.XXXXXX")
+export EC_EVIDENCE=$WORK/evidence XDG_CACHE_HOME=$WORK/cache
+cd "$WORK" || exit 1
+
+# --- setup: evidence for two tenants, tokens, keys, serve ---------------------------------
+mkdir in
+cp "$DATA/golang-vulndb/data/osv/GO-2022-0229.json" "$DATA/golang-vulndb/data/osv/GO-2023-1571.json" in/
+"$EC" ingest in --tenant acme >/dev/null 2>&1
+"$EC" ingest in --tenant globex >/dev/null 2>&1
+STORE=$(serve_store svc)
+ADMIN=$("$EC" --store "$STORE" token create --tenant acme --name admin --scope admin 2>&1)
+[[ $ADMIN == ect_* ]] && pass "token create prints a secret" || fail "token create prints a secret" "$ADMIN"
+GLOBEX=$("$EC" --store "$STORE" token create --tenant globex --name admin --scope admin 2>/dev/null)
+sqlite3_has() { python3 -c 'import sys; print(sys.argv[2].encode() in open(sys.argv[1],"rb").read())' "$1" "$2"; }
+equal "only the token's hash is stored" "$(sqlite3_has "$STORE/service.db" "$ADMIN")" False
+mkdir keys && "$EC" key generate --type ed25519 --out keys/release >/dev/null 2>&1
+start_registry dst
+start_serve svc --workers 2 --keys "$WORK/keys" --run-lease 3s --plain-http
+API=http://$SERVE_svc
+api() {  # TOKEN METHOD PATH [curl args...]: prints "STATUS BODY"
+  local token=$1 method=$2 path=$3; shift 3
+  curl -s -o body.json -w '%{http_code}' -X "$method" -H "Authorization: Bearer $token" "$@" "$API$path"
+}
+
+# --- tokens and scopes ----------------------------------------------------------------------
+mk_token() { api "$ADMIN" POST /v1/tokens -H 'Content-Type: application/json' -d "{\"name\":\"$1\",\"scopes\":$2}" >/dev/null; jq -r .secret body.json; }
+READER=$(mk_token reader '["export:read"]')
+RUNNER=$(mk_token runner '["export:run","export:read"]')
+DOWNLOADER=$(mk_token downloader '["export:download"]')
+MANAGER=$(mk_token manager '["export:profile:manage"]')
+equal "whoami names the tenant" "$(api "$READER" GET /v1/whoami >/dev/null; jq -r .tenant body.json)" acme
+equal "no token: 401" "$(curl -s -o /dev/null -w '%{http_code}' "$API/v1/runs")" 401
+equal "a bad token: 401" "$(api ect_nope GET /v1/runs)" 401
+
+cat > daily.yaml <<'YAML'
+apiVersion: export-center/v1
+kind: ExportProfile
+metadata: {name: daily, tenant: acme}
+spec:
+  kind: json:raw
+  selectors: {kinds: [advisory]}
+  signing: {key: release}
+  distribution: [{type: download}]
+YAML
+equal "reader cannot publish a profile (403)" "$(api "$READER" POST /v1/profiles --data-binary @daily.yaml)" 403
+equal "the refusal names the scope" "$(jq -r .error.message body.json)" 'token "reader" lacks the scope export:profile:manage this route needs'
+equal "manager publishes a profile (201)" "$(api "$MANAGER" POST /v1/profiles --data-binary @daily.yaml)" 201
+equal "the same revision again is a no-op (200)" "$(api "$MANAGER" POST /v1/profiles --data-binary @daily.yaml)" 200
+sed 's/kinds: \[advisory\]/kinds: [advisory, vex]/' daily.yaml > daily-changed.yaml
+equal "the same revision with other content is refused (409)" "$(api "$MANAGER" POST /v1/profiles --data-binary @daily-changed.yaml)" 409
+equal "which says revisions are immutable" "$(jq -r .error.message body.json | grep -c 'revisions are immutable')" 1
+sed 's/name: daily, tenant: acme/name: daily, tenant: globex/' daily.yaml > other-tenant.yaml
+equal "a profile for another tenant is refused (403)" "$(api "$MANAGER" POST /v1/profiles --data-binary @other-tenant.yaml)" 403
+printf 'apiVersion: export-center/v1\nkind: ExportProfile\nmetadata: {name: bad, tenant: acme}\nspec: {kind: json:xml, distribution: [{type: download}]}\n' > bad.yaml
+equal "an invalid profile is refused (400)" "$(api "$MANAGER" POST /v1/profiles --data-binary @bad.yaml)" 400
+equal "naming the field" "$(jq -r .error.message body.json | grep -c 'spec.kind "json:xml"')" 1
+equal "manager cannot start a run (403)" "$(api "$MANAGER" POST /v1/runs -d '{"profile":"daily"}')" 403
+equal "downloader cannot list runs (403)" "$(api "$DOWNLOADER" GET /v1/runs)" 403
+equal "reader cannot read the audit log (403)" "$(api "$READER" GET /v1/audit)" 403
+
+# --- runs -----------------------------------------------------------------------------------
+equal "runner queues a run (202)" "$(api "$RUNNER" POST /v1/runs -H 'Idempotency-Key: k1' -d '{"profile":"daily"}')" 202
+RUN=$(jq -r .id body.json)
+equal "the same Idempotency-Key returns the same run (200)" "$(api "$RUNNER" POST /v1/runs -H 'Idempotency-Key: k1' -d '{"profile":"daily"}'; echo " $(jq -r .id body.json)")" "200 $RUN"
+equal "the key with another request is refused (409)" "$(api "$RUNNER" POST /v1/runs -H 'Idempotency-Key: k1' -d '{"profile":"daily","parameters":{"x":"y"}}')" 409
+out=$("$EC" run wait "$RUN" --server "$API" --token "$RUNNER" -o json 2>&1)
+equal "run wait: the run succeeds" "$(jq -r .status <<<"$out" 2>/dev/null)" succeeded
+DIGEST=$(jq -r .result.artifact.digest <<<"$out")
+curl -sN -H "Authorization: Bearer $READER" "$API/v1/runs/$RUN/events" > events.txt
+equal "events: queued, started, progress … succeeded" "$(grep '^event:' events.txt | sed 's/event: //' | sort -u | tr '\n' ' ')" \
+  "artifact_ready distributed progress queued started succeeded "
+equal "the event stream ends with the terminal event" "$(grep '^event:' events.txt | tail -1)" "event: succeeded"
+
+# Downloads: the CLI checks digests; ETag = sha256; Range; If-None-Match.
+check "run download writes every file, digests checked" "$EC" run download "$RUN" -d dl --server "$API" --token "$DOWNLOADER"
+name=$(jq -r '.result.files[0].name' <<<"$out"); fdigest=$(jq -r '.result.files[0].digest' <<<"$out")
+equal "the downloaded file has its digest" "sha256:$(sha256sum < "dl/$name" | cut -d' ' -f1)" "$fdigest"
+etag=$(curl -sD - -o /dev/null -H "Authorization: Bearer $DOWNLOADER" "$API/v1/runs/$RUN/files/$name" | tr -d '\r' | sed -n 's/^ETag: //Ip')
+equal "ETag is the file's sha256" "$etag" "\"${fdigest#sha256:}\""
+equal "Range gives 206 and those bytes" "$(curl -s -o part -w '%{http_code}' -H "Authorization: Bearer $DOWNLOADER" -H 'Range: bytes=5-14' "$API/v1/runs/$RUN/files/$name") $(cmp -s part <(tail -c +6 "dl/$name" | head -c 10) && echo same)" "206 same"
+equal "If-None-Match gives 304" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $DOWNLOADER" -H "If-None-Match: $etag" "$API/v1/runs/$RUN/files/$name")" 304
+equal "a range past the end gives 416" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $DOWNLOADER" -H 'Range: bytes=99999999-' "$API/v1/runs/$RUN/files/$name")" 416
+equal "reader cannot download (403)" "$(api "$READER" GET "/v1/runs/$RUN/files/$name")" 403
+
+# Signed: provenance is served, and verify accepts the export in the store.
+api "$READER" GET "/v1/runs/$RUN/provenance" >/dev/null
+equal "the provenance is a DSSE envelope of an in-toto statement" "$(jq -r .payloadType body.json)" "application/vnd.in-toto+json"
+equal "whose subject is the artifact" "$(jq -r .payload body.json | base64 -d | jq -r '.subject[0].digest.sha256')" "${DIGEST#sha256:}"
+check "export-center verify accepts the run's export" "$EC" --store "$STORE" verify "store:acme/exports/daily@$DIGEST" --key keys/release.pub
+equal "the verification route says verified" "$(api "$READER" GET "/v1/runs/$RUN/verification" >/dev/null; jq -r .verified body.json)" true
+
+# A re-run of the same revision gives the same artifact.
+out2=$("$EC" run create daily --wait --server "$API" --token "$RUNNER" -o json 2>&1)
+equal "a re-run gives the same artifact digest" "$(jq -r .result.artifact.digest <<<"$out2" 2>/dev/null)" "$DIGEST"
+
+# --- tenant isolation -----------------------------------------------------------------------
+equal "another tenant's run is 404" "$(api "$GLOBEX" GET "/v1/runs/$RUN")" 404
+equal "another tenant lists none of it" "$(api "$GLOBEX" GET /v1/runs >/dev/null; jq '.runs | length' body.json)" 0
+equal "another tenant cannot download it (404)" "$(api "$GLOBEX" GET "/v1/runs/$RUN/files/$name")" 404
+equal "another tenant sees no profiles" "$(api "$GLOBEX" GET /v1/profiles >/dev/null; jq '.profiles | length' body.json)" 0
+equal "another tenant cannot cancel it (404)" "$(api "$GLOBEX" POST "/v1/runs/$RUN/cancel")" 404
+equal "the audit log has the tenant's actions" "$(api "$ADMIN" GET /v1/audit >/dev/null; jq -r '[.entries[].action] | unique | join(",")' body.json)" \
+  "access.denied,profile.publish,run.create,run.download,token.create"
+
+# --- registry distribution, SIGKILL mid-run, resume ------------------------------------------
+cat > slow.yaml <<YAML
+apiVersion: export-center/v1
+kind: ExportProfile
+metadata: {name: trivy-nightly, tenant: acme}
+spec:
+  kind: trivy:db
+  trivy: {sources: ["$DATA/pypa-advisory-database", "$DATA/golang-vulndb", "$DATA/bitnami-vulndb"]}
+  distribution: [{type: registry, ref: "$REGISTRY_dst/mirror/trivy-db:2"}, {type: download}]
+YAML
+equal "a trivy:db profile with registry distribution" "$(api "$MANAGER" POST /v1/profiles --data-binary @slow.yaml)" 201
+out=$("$EC" run create trivy-nightly --wait --timeout 5m --server "$API" --token "$RUNNER" -o json 2>&1)
+equal "the trivy:db run succeeds" "$(jq -r .status <<<"$out" 2>/dev/null)" succeeded
+TDIGEST=$(jq -r .result.artifact.digest <<<"$out")
+equal "skopeo reads the distributed manifest by its digest" \
+  "sha256:$(skopeo inspect --raw --tls-verify=false "docker://$REGISTRY_dst/mirror/trivy-db:2" 2>&1 | sha256sum | cut -d' ' -f1)" "$TDIGEST"
+
+api "$RUNNER" POST /v1/runs -d '{"profile":"trivy-nightly"}' >/dev/null
+KRUN=$(jq -r .id body.json)
+for _ in $(seq 200); do
+  [ "$(api "$READER" GET "/v1/runs/$KRUN" >/dev/null; jq -r .status body.json)" = running ] && break
+  sleep 0.05
+done
+sleep 0.3
+kill -9 "$SERVE_svc_PID"
+sleep 0.5
+equal "the killed serve left no export running" "$(pgrep -f "store:acme/exports/trivy-nightly:$KRUN" | wc -l)" 0
+start_serve svc --workers 2 --keys "$WORK/keys" --run-lease 3s --plain-http
+API=http://$SERVE_svc
+out=$("$EC" run wait "$KRUN" --timeout 5m --server "$API" --token "$RUNNER" -o json 2>&1)
+equal "after a restart the run is resumed and succeeds" "$(jq -r .status <<<"$out" 2>/dev/null)" succeeded
+equal "on its second attempt" "$(jq -r .attempt <<<"$out" 2>/dev/null)" 2
+equal "with the identical artifact" "$(jq -r .result.artifact.digest <<<"$out" 2>/dev/null)" "$TDIGEST"
+curl -sN -H "Authorization: Bearer $READER" "$API/v1/runs/$KRUN/events" > kevents.txt
+equal "each target was distributed once" "$(grep -c '^event: distributed' kevents.txt)" 2
+equal "the lease expiry is in the run's events" "$(grep -c '^event: lease_expired' kevents.txt)" 1
+
+# --- cancel ---------------------------------------------------------------------------------
+api "$RUNNER" POST /v1/runs -d '{"profile":"trivy-nightly"}' >/dev/null
+CRUN=$(jq -r .id body.json)
+equal "cancel is accepted (202)" "$(api "$RUNNER" POST "/v1/runs/$CRUN/cancel")" 202
+out=$("$EC" run wait "$CRUN" --timeout 2m --server "$API" --token "$RUNNER" -o json 2>/dev/null)
+equal "the run ends canceled" "$(jq -r .status <<<"$out" 2>/dev/null)" canceled
+
+# --- operations -------------------------------------------------------------------------------
+equal "healthz" "$(curl -s "$API/healthz" | jq -r .status)" ok
+equal "readyz" "$(curl -s "$API/readyz" | jq -r .status)" ready
+curl -s "$API/metrics" > metrics.txt
+grep -q '^export_runs_total{profile="trivy:db",tenant="acme",status="succeeded"} [1-9]' metrics.txt \
+  && pass "metrics count runs by profile, tenant and status" || fail "metrics count runs by profile, tenant and status" "$(grep export_runs_total metrics.txt)"
+grep -q '^export_run_duration_seconds_bucket{profile="trivy:db",le="+Inf"} [1-9]' metrics.txt \
+  && pass "metrics have the run duration histogram" || fail "metrics have the run duration histogram" "$(grep duration metrics.txt | head -3)"
+grep -q '^export_queue_depth ' metrics.txt && pass "metrics have the queue depth" || fail "metrics have the queue depth"
+curl -s "$API/.well-known/openapi" > openapi.json
+equal "the OpenAPI document is OpenAPI 3" "$(jq -r .openapi openapi.json | cut -c1-2)" "3."
+for path in $(jq -r '.paths | keys[]' openapi.json); do
+  for method in $(jq -r --arg p "$path" '.paths[$p] | keys[] | select(. == "get" or . == "post" or . == "delete")' openapi.json); do
+    p=${path//\{id\}/$RUN}; p=${p//\{name\}/$name}
+    code=$(curl -s -o route.json -w '%{http_code}' -X "${method^^}" -H "Authorization: Bearer $ADMIN" "$API$p")
+    if [ "$code" = 405 ] || grep -q 'no such route' route.json; then fail "OpenAPI route ${method^^} $path is served" "got $code"; fi
+  done
+done
+pass "every OpenAPI route is served (none 404/405)"
+equal "the console is served" "$(curl -s "$API/" | grep -c '<script src="/console.js"')" 1
+
+finish
