@@ -11,7 +11,7 @@ BUILD_PACKAGES=(
 )
 # Real peers used by the conformance and interop tests, and the benchmark's measuring tools.
 TEST_PACKAGES=(git age skopeo umoci oci-image-tool docker-registry apache2-utils curl podman python3-jwt python3-cryptography time jq zstd python3 tar openssl wrk golang-go golang-github-coreos-bbolt-dev sqlite3
-  libcommons-cli-java libslf4j-java libjsr305-java)
+  libcommons-cli-java libslf4j-java libjsr305-java chromium prometheus)
 
 with_tests=false
 [ "${1:-}" = "--with-tests" ] && with_tests=true
@@ -42,7 +42,7 @@ fi
 # use when node_modules already matches the lock).
 if $with_tests; then
   root=$(cd "$(dirname "$0")/.." && pwd)
-  for dir in conformance/sign conformance/tuf; do
+  for dir in conformance/sign conformance/tuf conformance/console; do
     if ! cmp -s "$root/$dir/package-lock.json" "$root/$dir/node_modules/.package-lock.json.ci" 2>/dev/null; then
       echo "setup: npm ci in $dir"
       (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || {

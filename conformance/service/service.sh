@@ -41,6 +41,7 @@ mk_token() { api "$ADMIN" POST /v1/tokens -H 'Content-Type: application/json' -d
 READER=$(mk_token reader '["export:read"]')
 RUNNER=$(mk_token runner '["export:run","export:read"]')
 DOWNLOADER=$(mk_token downloader '["export:download"]')
+RUNNER_ALL=$(mk_token console '["export:run","export:read","export:download"]')
 MANAGER=$(mk_token manager '["export:profile:manage"]')
 equal "whoami names the tenant" "$(api "$READER" GET /v1/whoami >/dev/null; jq -r .tenant body.json)" acme
 equal "no token: 401" "$(curl -s -o /dev/null -w '%{http_code}' "$API/v1/runs")" 401
@@ -180,5 +181,24 @@ for path in $(jq -r '.paths | keys[]' openapi.json); do
 done
 pass "every OpenAPI route is served (none 404/405)"
 equal "the console is served" "$(curl -s "$API/" | grep -c '<script src="/console.js"')" 1
+
+# The web console in headless Chromium (puppeteer-core): start a run of "daily", watch it to
+# succeeded, see it verified, download a file and check its digest; a screenshot is kept.
+if [ -d "$here/console/node_modules/puppeteer-core" ] && command -v chromium >/dev/null; then
+  ARTEFACTS=${EC_TEST_ARTEFACTS:-$here/../build/test-artefacts}
+  mkdir -p "$ARTEFACTS"
+  node "$here/console/console.js" "$API" "$RUNNER_ALL" daily "$WORK/console" > console.out 2>&1; rc=$?
+  while read -r line; do
+    case $line in
+      "ok - "*) pass "console: ${line#ok - }" ;;
+      "not ok - "*) fail "console: ${line#not ok - }" ;;
+    esac
+  done < console.out
+  [ $rc = 0 ] || fail "the console driver exits 0" "$(tail -5 console.out)"
+  [ -s "$WORK/console/console.png" ] && cp "$WORK/console/console.png" "$ARTEFACTS/console.png" \
+    && pass "a screenshot of the console is kept (build/test-artefacts/console.png)" || fail "a screenshot of the console is kept"
+else
+  fail "headless Chromium and puppeteer-core are installed (scripts/setup.sh --with-tests)"
+fi
 
 finish
