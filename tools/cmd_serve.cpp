@@ -15,6 +15,7 @@
 #include "oci/store/store.h"
 #include "service/api.h"
 #include "service/child_process.h"
+#include "service/service_gate.h"
 #include "service/sqlite_run_store.h"
 #include "service/worker.h"
 
@@ -87,7 +88,8 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:5000; port 0 = any)");
   cmd->add_option("--auth", args->auth,
                   "none | htpasswd:FILE (HTTP Basic, bcrypt entries) | token:FILE (bearer tokens "
-                  "from /token, users from the htpasswd FILE)");
+                  "from /token, users from the htpasswd FILE) | service (the export service's API tokens; "
+                  "each tenant reaches only <tenant>/… repositories)");
   cmd->add_option("--access", args->access,
                   "JSON access policy: which users may pull, push or delete which repositories "
                   "(default: any authenticated user may do everything)");
@@ -126,7 +128,15 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       gate_config.access_file = args->access;
       gate_config.anonymous_pull = args->anonymous_pull;
       gate_config.token_key_file = args->token_key;
-      EC_ASSIGN_OR_RETURN(auto gate, oci::server::MakeAccessGate(gate_config));
+      // The export service's database (its API tokens also open the registry with --auth service).
+      EC_ASSIGN_OR_RETURN(std::filesystem::path db_path, DatabasePath(args->database, dir));
+      EC_ASSIGN_OR_RETURN(auto runs, service::SqliteRunStore::Open(db_path));
+      std::shared_ptr<oci::server::AccessGate> gate;
+      if (args->auth == "service") {
+        gate = std::make_shared<service::ServiceGate>(*runs);
+      } else {
+        EC_ASSIGN_OR_RETURN(gate, oci::server::MakeAccessGate(gate_config));
+      }
 
       oci::server::ServerOptions options;
       options.host = listen.first;
@@ -145,9 +155,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
       signal(SIGPIPE, SIG_IGN);
 
-      // The export service: its database, metrics, API on the same port, and workers.
-      EC_ASSIGN_OR_RETURN(std::filesystem::path db_path, DatabasePath(args->database, dir));
-      EC_ASSIGN_OR_RETURN(auto runs, service::SqliteRunStore::Open(db_path));
+      // The export service: metrics, API on the same port, and workers.
       if (args->role != "all" && args->role != "api" && args->role != "worker") {
         return InvalidArgument(StrCat("--role ", args->role, ": want all, api or worker"));
       }
@@ -197,7 +205,10 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       EC_RETURN_IF_ERROR(server.Bind());
       std::cerr << "export-center: serving " << dir << " on "
                 << (args->tls_cert.empty() ? "http://" : "https://") << options.host << ":"
-                << server.port() << " (auth " << oci::server::DescribeGate(gate_config) << "; service database "
+                << server.port() << " (auth "
+                << (args->auth == "service" ? std::string("service API tokens, a tenant's repositories its own")
+                                            : oci::server::DescribeGate(gate_config))
+                << "; service database "
                 << db_path.string() << ", " << wo.count << " worker(s))" << std::endl;
       std::thread waiter([&server, stop_signals] {
         int sig = 0;

@@ -29,7 +29,7 @@ sqlite3_has() { python3 -c 'import sys; print(sys.argv[2].encode() in open(sys.a
 equal "only the token's hash is stored" "$(sqlite3_has "$STORE/service.db" "$ADMIN")" False
 mkdir keys && "$EC" key generate --type ed25519 --out keys/release >/dev/null 2>&1
 start_registry dst
-start_serve svc --workers 2 --keys "$WORK/keys" --run-lease 3s --plain-http
+start_serve svc --auth service --workers 2 --keys "$WORK/keys" --run-lease 3s --plain-http
 API=http://$SERVE_svc
 api() {  # TOKEN METHOD PATH [curl args...]: prints "STATUS BODY"
   local token=$1 method=$2 path=$3; shift 3
@@ -114,6 +114,14 @@ equal "another tenant lists none of it" "$(api "$GLOBEX" GET /v1/runs >/dev/null
 equal "another tenant cannot download it (404)" "$(api "$GLOBEX" GET "/v1/runs/$RUN/files/$name")" 404
 equal "another tenant sees no profiles" "$(api "$GLOBEX" GET /v1/profiles >/dev/null; jq '.profiles | length' body.json)" 0
 equal "another tenant cannot cancel it (404)" "$(api "$GLOBEX" POST "/v1/runs/$RUN/cancel")" 404
+# The registry API with the same tokens (--auth service): a tenant's repositories are its own.
+equal "skopeo pulls the export with a reader token" \
+  "sha256:$(skopeo inspect --raw --tls-verify=false --creds "x:$READER" "docker://$SERVE_svc/acme/exports/daily@$DIGEST" 2>&1 | sha256sum | cut -d' ' -f1)" "$DIGEST"
+equal "another tenant's token gets 404 for it" "$(curl -s -o /dev/null -w '%{http_code}' -u "x:$GLOBEX" "$API/v2/acme/exports/daily/manifests/$DIGEST")" 404
+equal "no token gets 401" "$(curl -s -o /dev/null -w '%{http_code}' "$API/v2/acme/exports/daily/manifests/$DIGEST")" 401
+equal "the catalog lists only the tenant's repositories" "$(curl -s -u "x:$GLOBEX" "$API/v2/_catalog" | jq -r '[.repositories[] | select(startswith("globex/") | not)] | length')" 0
+equal "and the reader sees acme's" "$(curl -s -u "x:$READER" "$API/v2/_catalog" | jq -r '.repositories | index("acme/exports/daily") != null')" true
+expect_fail "a reader token cannot push" "may not push" "$EC" --plain-http --username x --password-stdin push "$SERVE_svc/acme/scratch:1" daily.yaml <<<"$READER"
 equal "the audit log has the tenant's actions" "$(api "$ADMIN" GET /v1/audit >/dev/null; jq -r '[.entries[].action] | unique | join(",")' body.json)" \
   "access.denied,profile.publish,run.create,run.download,token.create"
 
@@ -144,7 +152,7 @@ sleep 0.3
 kill -9 "$SERVE_svc_PID"
 sleep 0.5
 equal "the killed serve left no export running" "$(pgrep -f "store:acme/exports/trivy-nightly:$KRUN" | wc -l)" 0
-start_serve svc --workers 2 --keys "$WORK/keys" --run-lease 3s --plain-http
+start_serve svc --auth service --workers 2 --keys "$WORK/keys" --run-lease 3s --plain-http
 API=http://$SERVE_svc
 out=$("$EC" run wait "$KRUN" --timeout 5m --server "$API" --token "$RUNNER" -o json 2>&1)
 equal "after a restart the run is resumed and succeeds" "$(jq -r .status <<<"$out" 2>/dev/null)" succeeded
