@@ -7,11 +7,11 @@ BUILD_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libcurl4-openssl-dev nlohmann-json3-dev libssl-dev libzstd-dev libgit2-dev
   libcpp-httplib-dev libbotan-2-dev catch2 libsqlite3-dev zlib1g-dev libarchive-dev
-  libcli11-dev libyaml-cpp-dev
+  libcli11-dev libyaml-cpp-dev libpq-dev
 )
 # Real peers used by the conformance and interop tests, and the benchmark's measuring tools.
 TEST_PACKAGES=(git age skopeo umoci oci-image-tool docker-registry apache2-utils curl podman python3-jwt python3-cryptography time jq zstd python3 tar openssl wrk golang-go golang-github-coreos-bbolt-dev sqlite3
-  libcommons-cli-java libslf4j-java libjsr305-java chromium prometheus)
+  libcommons-cli-java libslf4j-java libjsr305-java chromium prometheus postgresql)
 
 with_tests=false
 [ "${1:-}" = "--with-tests" ] && with_tests=true

@@ -14,7 +14,7 @@
 #include "oci/io.h"
 #include "oci/remote/http_client.h"
 #include "oci/store/store.h"
-#include "service/sqlite_run_store.h"
+#include "service/open_run_store.h"
 
 namespace ec::cli {
 namespace {
@@ -317,7 +317,8 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   token->require_subcommand(1);
   CLI::App* tcreate = token->add_subcommand(
       "create", "Create an API token in the service database and print its secret (shown once; only its hash is kept)");
-  tcreate->add_option("--database", a->database, "sqlite:PATH of the service database (default: <store>/service.db)");
+  tcreate->add_option("--database", a->database,
+                      "the service database: sqlite:PATH (default: <store>/service.db) or postgres://…");
   tcreate->add_option("--tenant", a->tenant, "the token's tenant")->required();
   tcreate->add_option("--name", a->name, "the token's name (unique among the tenant's tokens)")->required();
   tcreate->add_option("--scope", a->scopes, "export:profile:manage | export:run | export:read | export:download | admin (repeatable)")
@@ -326,12 +327,10 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   tcreate->callback([a, exit_code] {
     auto r = [&]() -> Result<json::Json> {
       std::string store = GlobalStoreDir().empty() ? oci::store::Store::DefaultPath().string() : GlobalStoreDir();
-      fs::path db = a->database.empty() ? fs::path(store) / "service.db"
-                                        : fs::path(a->database.starts_with("sqlite:") ? a->database.substr(7) : a->database);
       // The default database lives in the store: make the store first (it refuses a
       // directory holding other files).
       if (a->database.empty()) EC_RETURN_IF_ERROR(oci::store::Store::Open(store).status());
-      EC_ASSIGN_OR_RETURN(auto runs, service::SqliteRunStore::Open(db));
+      EC_ASSIGN_OR_RETURN(auto runs, service::OpenRunStore(a->database, fs::path(store) / "service.db"));
       EC_ASSIGN_OR_RETURN(service::IssuedToken t, runs->CreateToken(a->tenant, a->name, a->scopes, std::time(nullptr)));
       return json::Json{{"id", t.token.id}, {"tenant", t.token.tenant}, {"name", t.token.name}, {"scopes", t.token.scopes},
                         {"secret", t.secret}};

@@ -16,7 +16,7 @@
 #include "service/api.h"
 #include "service/child_process.h"
 #include "service/service_gate.h"
-#include "service/sqlite_run_store.h"
+#include "service/open_run_store.h"
 #include "service/worker.h"
 
 namespace ec::cli {
@@ -40,17 +40,6 @@ struct ServeArgs {
   std::string keys;
   std::string run_lease = "30s";
 };
-
-// --database: "sqlite:PATH" or a bare path (the embedded default: <store>/service.db).
-Result<std::filesystem::path> DatabasePath(const std::string& url, const std::string& store_dir) {
-  if (url.empty()) return std::filesystem::path(store_dir) / "service.db";
-  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-    return NotSupported(StrCat("--database ", url.substr(0, url.find(':')),
-                               "://…: PostgreSQL is not supported yet; use sqlite:PATH (several serve processes on one "
-                               "machine may share it)"));
-  }
-  return std::filesystem::path(url.starts_with("sqlite:") ? url.substr(7) : url);
-}
 
 std::string HostName() {
   char buf[256] = {0};
@@ -106,7 +95,8 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                 "do not fsync blobs before they become visible (faster; a power loss may lose "
                 "recent pushes, never corrupt visible ones)");
   cmd->add_option("--database", args->database,
-                  "the export service's database: sqlite:PATH (default: <store>/service.db)");
+                  "the export service's database: sqlite:PATH (default: <store>/service.db) or "
+                  "postgres://USER@HOST:PORT/DB (several serve processes share its queue)");
   cmd->add_option("--role", args->role,
                   "all (default): registry, API and workers; api: no workers; worker: workers only, no "
                   "listening socket");
@@ -129,8 +119,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       gate_config.anonymous_pull = args->anonymous_pull;
       gate_config.token_key_file = args->token_key;
       // The export service's database (its API tokens also open the registry with --auth service).
-      EC_ASSIGN_OR_RETURN(std::filesystem::path db_path, DatabasePath(args->database, dir));
-      EC_ASSIGN_OR_RETURN(auto runs, service::SqliteRunStore::Open(db_path));
+      const std::filesystem::path default_db = std::filesystem::path(dir) / "service.db";
+      const std::string db_name = service::DescribeDatabase(args->database, default_db);
+      EC_ASSIGN_OR_RETURN(std::unique_ptr<service::RunStore> runs, service::OpenRunStore(args->database, default_db));
       std::shared_ptr<oci::server::AccessGate> gate;
       if (args->auth == "service") {
         gate = std::make_shared<service::ServiceGate>(*runs);
@@ -161,7 +152,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       }
       EC_ASSIGN_OR_RETURN(std::int64_t lease, ParseDuration(args->run_lease));
       service::Metrics metrics;
-      service::SqliteRunStore* run_store = runs.get();
+      service::RunStore* run_store = runs.get();
       metrics.SetQueueDepthSource([run_store]() -> std::int64_t {
         auto depth = run_store->QueueDepth();
         return depth.ok() ? *depth : 0;
@@ -195,7 +186,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
 
       workers.Start();
       if (args->role == "worker") {
-        std::cerr << "export-center: " << wo.count << " worker(s) on " << db_path.string() << std::endl;
+        std::cerr << "export-center: " << wo.count << " worker(s) on " << db_name << std::endl;
         int sig = 0;
         sigwait(&stop_signals, &sig);
         workers.Stop();
@@ -209,7 +200,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                 << (args->auth == "service" ? std::string("service API tokens, a tenant's repositories its own")
                                             : oci::server::DescribeGate(gate_config))
                 << "; service database "
-                << db_path.string() << ", " << wo.count << " worker(s))" << std::endl;
+                << db_name << ", " << wo.count << " worker(s))" << std::endl;
       std::thread waiter([&server, stop_signals] {
         int sig = 0;
         sigwait(&stop_signals, &sig);

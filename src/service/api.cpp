@@ -359,6 +359,7 @@ class ServiceApi::Impl {
             {"progress", {{"done", r.progress.done}, {"total", r.progress.total}}},
             {"reason", r.reason},
             {"attempt", r.attempt},
+            {"worker", r.worker},
             {"createdAt", Time(r.created_at)},
             {"startedAt", Time(r.started_at)},
             {"finishedAt", Time(r.finished_at)},

@@ -1772,7 +1772,12 @@ constexpr std::string_view kDocument = R"OPENAPI({
      },
      "attempt": {
       "type": "integer",
-      "minimum": 1
+      "minimum": 0,
+      "description": "0 while queued, 1 on the first claim, +1 each time a worker's lease expired and another took the run over."
+     },
+     "worker": {
+      "type": "string",
+      "description": "The worker (host:pid:n) holding the run, or the last one that did; empty while queued."
      },
      "createdAt": {
       "$ref": "#/components/schemas/Time"

@@ -1,9 +1,19 @@
-// The export service's state over SQLite: profile revisions, runs and their queue (claims,
-// leases, cancels), events, distribution records, tokens, audit; tenant isolation on every
-// getter, and everything found again after reopening the file.
+// The export service's state: profile revisions, runs and their queue (claims, leases,
+// cancels), events, distribution records, tokens, audit; tenant isolation on every getter, and
+// everything found again after reopening. Every "[run-store]" case runs against SQLite, and
+// also against PostgreSQL when EC_TEST_POSTGRES_URL is set (conformance/service/postgres.sh
+// starts one), each time on an empty store of its own.
+#include "service/postgres_run_store.h"
 #include "service/sqlite_run_store.h"
 
+#include <libpq-fe.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -18,14 +28,135 @@ namespace {
 
 constexpr std::int64_t kNow = 1700000000;  // 2023-11-14T22:13:20Z
 
-std::filesystem::path DbPath(const TempDir& dir) { return dir / "service" / "runs.db"; }
+enum class StoreKind { kSqlite, kPostgres };
 
-std::unique_ptr<SqliteRunStore> OpenRunStore(const TempDir& dir, RunStoreOptions options = {}) {
-  auto s = SqliteRunStore::Open(DbPath(dir), options);
-  INFO(s.status().message());
-  REQUIRE(s.ok());
-  return std::move(s).value();
+// A PostgreSQL server to test against, e.g. "postgres://postgres@127.0.0.1:5432/postgres".
+std::string PostgresUrl() {
+  const char* url = std::getenv("EC_TEST_POSTGRES_URL");
+  return url == nullptr ? "" : url;
 }
+
+std::vector<StoreKind> StoreKinds() {
+  std::vector<StoreKind> kinds = {StoreKind::kSqlite};
+  if (!PostgresUrl().empty()) kinds.push_back(StoreKind::kPostgres);
+  return kinds;
+}
+
+// One libpq connection of the test's own, beside the store's.
+class PgSession {
+ public:
+  explicit PgSession(const std::string& url) : conn_(PQconnectdb(url.c_str()), &PQfinish) {
+    INFO(PQerrorMessage(conn_.get()));
+    REQUIRE(PQstatus(conn_.get()) == CONNECTION_OK);
+    PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
+  }
+  // Runs `sql` (several statements allowed) and returns the first value of its last result.
+  std::string Exec(const std::string& sql) {
+    std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn_.get(), sql.c_str()), &PQclear);
+    const ExecStatusType status = PQresultStatus(r.get());
+    INFO(sql << ": " << PQerrorMessage(conn_.get()));
+    REQUIRE((status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK));
+    if (PQntuples(r.get()) == 0 || PQnfields(r.get()) == 0) return "";
+    return PQgetvalue(r.get(), 0, 0);
+  }
+
+ private:
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+};
+
+// Where one test case's store lives, empty at the start: a SQLite file in a temporary
+// directory, or a PostgreSQL schema of its own, selected by the URL's search_path and dropped
+// with everything in it at the end.
+class Backend {
+ public:
+  explicit Backend(StoreKind kind) : kind_(kind) {
+    if (kind_ != StoreKind::kPostgres) return;
+    static std::atomic<int> counter{0};
+    schema_ = StrCat("ec_test_", ::getpid(), "_",
+                     std::chrono::steady_clock::now().time_since_epoch().count() % 1000000, "_",
+                     counter++);
+    const std::string base = PostgresUrl();
+    PgSession(base).Exec(StrCat("CREATE SCHEMA ", schema_));
+    // The application name lets a test find the store's own connections; the lock timeout
+    // turns a claim or update that blocks by mistake into a failure instead of a hang.
+    url_ = StrCat(base, base.find('?') == std::string::npos ? "?" : "&",
+                  "options=-csearch_path%3D", schema_, "%20-clock_timeout%3D10s",
+                  "&application_name=", schema_);
+  }
+  ~Backend() {
+    if (kind_ != StoreKind::kPostgres) return;
+    // Not PgSession: no REQUIRE in a destructor.
+    std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(PostgresUrl().c_str()),
+                                                      &PQfinish);
+    if (PQstatus(conn.get()) == CONNECTION_OK) {
+      PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);  // "drop cascades…"
+      PQclear(PQexec(conn.get(), StrCat("DROP SCHEMA IF EXISTS ", schema_, " CASCADE").c_str()));
+    }
+  }
+  Backend(const Backend&) = delete;
+  Backend& operator=(const Backend&) = delete;
+
+  std::string name() const {
+    return kind_ == StoreKind::kSqlite ? "run store: SQLite"
+                                       : StrCat("run store: PostgreSQL, schema ", schema_);
+  }
+  bool postgres() const { return kind_ == StoreKind::kPostgres; }
+  const std::string& schema() const { return schema_; }
+  const std::string& url() const { return url_; }
+  std::filesystem::path db_path() const { return dir_ / "service" / "runs.db"; }
+
+  Result<std::unique_ptr<RunStore>> TryOpen(RunStoreOptions options = {}) const {
+    if (kind_ == StoreKind::kSqlite) {
+      auto s = SqliteRunStore::Open(db_path(), options);
+      if (!s.ok()) return s.status();
+      return std::unique_ptr<RunStore>(std::move(s).value());
+    }
+    auto s = PostgresRunStore::Open(url_, options);
+    if (!s.ok()) return s.status();
+    return std::unique_ptr<RunStore>(std::move(s).value());
+  }
+
+  std::unique_ptr<RunStore> Open(RunStoreOptions options = {}) const {
+    auto s = TryOpen(options);
+    INFO(s.status().message());
+    REQUIRE(s.ok());
+    return std::move(s).value();
+  }
+
+  // Changes the database behind the store's back.
+  void Sql(const std::string& sql) const {
+    if (kind_ == StoreKind::kPostgres) {
+      PgSession(url_).Exec(sql);
+      return;
+    }
+    auto db = oci::store::Database::Open(db_path());
+    REQUIRE(db.ok());
+    REQUIRE_OK((*db)->Exec(sql));
+  }
+
+  // Everything the database holds, as bytes to search.
+  std::string Contents() const {
+    if (kind_ == StoreKind::kPostgres) {
+      std::string sql = "SELECT concat_ws(E'\\n'";
+      for (const char* table : {"profiles", "runs", "run_events", "distributions", "tokens",
+                                "audit"}) {
+        sql += StrCat(", (SELECT string_agg(t::text, E'\\n') FROM ", table, " t)");
+      }
+      return PgSession(url_).Exec(sql + ")");
+    }
+    std::string bytes = ReadFile(db_path());
+    if (std::filesystem::exists(db_path().string() + "-wal")) {
+      bytes += ReadFile(db_path().string() + "-wal");
+    }
+    return bytes;
+  }
+
+ private:
+  StoreKind kind_;
+  TempDir dir_;
+  std::string schema_;
+  std::string url_;
+};
 
 std::string Sha(std::string_view bytes) { return oci::Digest::OfBytes(bytes).str(); }
 
@@ -93,9 +224,10 @@ std::vector<std::string> Ids(const std::vector<Run>& runs) {
 
 }  // namespace
 
-TEST_CASE("RunStore: profile revisions are immutable", "[service]") {
-  TempDir dir;
-  auto store = OpenRunStore(dir);
+TEST_CASE("RunStore: profile revisions are immutable", "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open();
   const std::string r3 = R"({"kind":"json:raw","v":3})";
   REQUIRE_OK(store->PutProfile(Profile("acme", "daily-vex", 1, R"({"kind":"json:raw"})")));
   REQUIRE_OK(store->PutProfile(Profile("acme", "daily-vex", 3, r3)));
@@ -149,9 +281,10 @@ TEST_CASE("RunStore: profile revisions are immutable", "[service]") {
 }
 
 TEST_CASE("RunStore: an idempotency key returns the original run, not another one",
-          "[service]") {
-  TempDir dir;
-  auto store = OpenRunStore(dir);
+          "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open();
   Run first = Create(*store, RunOf("acme", "daily-vex", R"({"since":"2025-01-01"})", "key-1"));
   CHECK(first.status == RunStatus::kQueued);
   CHECK(first.id.starts_with("run-"));
@@ -195,9 +328,10 @@ TEST_CASE("RunStore: an idempotency key returns the original run, not another on
         Code::kInvalidArgument);
 }
 
-TEST_CASE("RunStore: lists runs newest first, by page, with filters", "[service]") {
-  TempDir dir;
-  auto store = OpenRunStore(dir);
+TEST_CASE("RunStore: lists runs newest first, by page, with filters", "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open();
   std::vector<Run> runs;
   for (const char* profile : {"daily-vex", "weekly", "daily-vex", "weekly", "daily-vex"}) {
     runs.push_back(Create(*store, RunOf("acme", profile)));
@@ -233,9 +367,10 @@ TEST_CASE("RunStore: lists runs newest first, by page, with filters", "[service]
   CHECK(PageLimit(7, kDefaultPageSize, kMaxPageSize) == 7);
 }
 
-TEST_CASE("RunStore: one tenant never sees another's objects", "[service]") {
-  TempDir dir;
-  auto store = OpenRunStore(dir);
+TEST_CASE("RunStore: one tenant never sees another's objects", "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open();
   REQUIRE_OK(store->PutProfile(Profile("acme", "daily-vex", 1, "{}")));
   Run run = Create(*store, RunOf("acme", "daily-vex"));
   auto recorded = store->RecordDistribution(run.id, "registry.example/vex:1", Sha("m"), kNow);
@@ -272,9 +407,10 @@ TEST_CASE("RunStore: one tenant never sees another's objects", "[service]") {
   CHECK(store->ListAudit("acme", 0, 0)->size() == 1);
 }
 
-TEST_CASE("RunStore: claims take the oldest queued run, each run once", "[service]") {
-  TempDir dir;
-  auto store = OpenRunStore(dir);
+TEST_CASE("RunStore: claims take the oldest queued run, each run once", "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open();
   Run r1 = Create(*store, RunOf("acme", "daily-vex"));
   Run r2 = Create(*store, RunOf("globex", "daily-vex"));
   Run r3 = Create(*store, RunOf("acme", "weekly"));
@@ -330,9 +466,10 @@ TEST_CASE("RunStore: claims take the oldest queued run, each run once", "[servic
 }
 
 TEST_CASE("RunStore: an expired lease is taken over, and the old worker is refused",
-          "[service]") {
-  TempDir dir;
-  auto store = OpenRunStore(dir);
+          "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open();
   Run run = Create(*store, RunOf("acme", "daily-vex"));
   Claim(*store, "w1", kNow, 30);
   auto beat = store->Heartbeat(run.id, "w1", kNow + 10, 30, {1, 10});
@@ -378,9 +515,10 @@ TEST_CASE("RunStore: an expired lease is taken over, and the old worker is refus
 }
 
 TEST_CASE("RunStore: a run that keeps losing its worker fails after max_attempts",
-          "[service]") {
-  TempDir dir;
-  auto store = OpenRunStore(dir, {.max_attempts = 2});
+          "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open({.max_attempts = 2});
   Run run = Create(*store, RunOf("acme", "daily-vex"));
   Run next = Create(*store, RunOf("acme", "daily-vex"));
   CHECK(Claim(*store, "w1", kNow, 10).id == run.id);
@@ -395,9 +533,10 @@ TEST_CASE("RunStore: a run that keeps losing its worker fails after max_attempts
 }
 
 TEST_CASE("RunStore: canceling a queued run is immediate, a running one goes via its worker",
-          "[service]") {
-  TempDir dir;
-  auto store = OpenRunStore(dir);
+          "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open();
   Run queued = Create(*store, RunOf("acme", "daily-vex"));
   REQUIRE_OK(store->RequestCancel("acme", queued.id, kNow + 1));
   Run canceled = Get(*store, queued);
@@ -443,9 +582,10 @@ TEST_CASE("RunStore: canceling a queued run is immediate, a running one goes via
 }
 
 TEST_CASE("RunStore: events are numbered per run and the log closes with the run",
-          "[service]") {
-  TempDir dir;
-  auto store = OpenRunStore(dir);
+          "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open();
   Run run = Create(*store, RunOf("acme", "daily-vex"));
   Run other = Create(*store, RunOf("acme", "daily-vex"));
   Claim(*store, "w1", kNow, 30);
@@ -495,9 +635,10 @@ TEST_CASE("RunStore: events are numbered per run and the log closes with the run
 }
 
 TEST_CASE("RunStore: a distribution is recorded once per run, target and digest",
-          "[service]") {
-  TempDir dir;
-  auto store = OpenRunStore(dir);
+          "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open();
   Run run = Create(*store, RunOf("acme", "daily-vex"));
   const std::string target = "registry.example/exports/vex:2025-12-06";
   CHECK(*store->RecordDistribution(run.id, target, Sha("bundle"), kNow) == true);
@@ -522,9 +663,10 @@ TEST_CASE("RunStore: a distribution is recorded once per run, target and digest"
 }
 
 TEST_CASE("RunStore: token secrets are shown once and only their hash is stored",
-          "[service]") {
-  TempDir dir;
-  auto store = OpenRunStore(dir);
+          "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open();
   auto issued = store->CreateToken("acme", "ci", {"export:run", "export:read", "export:run"},
                                    kNow);
   INFO(issued.status().message());
@@ -553,10 +695,7 @@ TEST_CASE("RunStore: token secrets are shown once and only their hash is stored"
         Code::kAlreadyExists);
 
   // The database holds the hash, never the secret.
-  std::string bytes = ReadFile(DbPath(dir));
-  if (std::filesystem::exists(DbPath(dir).string() + "-wal")) {
-    bytes += ReadFile(DbPath(dir).string() + "-wal");
-  }
+  const std::string bytes = backend.Contents();
   CHECK(bytes.find(secret) == std::string::npos);
   CHECK(bytes.find(secret.substr(4)) == std::string::npos);
   CHECK(bytes.find(TokenSecretHash(secret)) != std::string::npos);
@@ -583,9 +722,10 @@ TEST_CASE("RunStore: token secrets are shown once and only their hash is stored"
   CHECK((*tokens)[1].revoked_at == 0);
 }
 
-TEST_CASE("RunStore: token scopes are checked", "[service]") {
-  TempDir dir;
-  auto store = OpenRunStore(dir);
+TEST_CASE("RunStore: token scopes are checked", "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open();
   auto unknown = store->CreateToken("acme", "ci", {"export:read", "export:write"}, kNow);
   CHECK(unknown.status().code() == Code::kInvalidArgument);
   CHECK(unknown.status().message().starts_with("unknown scope \"export:write\""));
@@ -601,9 +741,10 @@ TEST_CASE("RunStore: token scopes are checked", "[service]") {
   CHECK(store->ListTokens("acme")->size() == 1);
 }
 
-TEST_CASE("RunStore: the audit log lists a tenant's entries in order", "[service]") {
-  TempDir dir;
-  auto store = OpenRunStore(dir);
+TEST_CASE("RunStore: the audit log lists a tenant's entries in order", "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open();
   std::vector<std::int64_t> seqs;
   for (const char* action : {"profile.publish", "run.create", "run.cancel"}) {
     auto seq = store->AppendAudit({0, kNow, "acme", "ci", action, "acme/daily-vex r1", "ok", ""});
@@ -638,12 +779,14 @@ TEST_CASE("RunStore: the audit log lists a tenant's entries in order", "[service
         Code::kInvalidArgument);
 }
 
-TEST_CASE("RunStore: everything is found again after reopening the database", "[service]") {
-  TempDir dir;
+TEST_CASE("RunStore: everything is found again after reopening the database",
+          "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
   std::string run_id;
   std::string secret;
   {
-    auto store = OpenRunStore(dir);
+    auto store = backend.Open();
     REQUIRE_OK(store->PutProfile(Profile("acme", "daily-vex", 1, "{}")));
     run_id = Create(*store, RunOf("acme", "daily-vex", R"({"a":1})", "key-1")).id;
     Claim(*store, "w1", kNow, 30);
@@ -653,7 +796,7 @@ TEST_CASE("RunStore: everything is found again after reopening the database", "[
     secret = token->secret;
     REQUIRE(store->AppendAudit({0, kNow, "acme", "ci", "run.create", run_id, "ok", ""}).ok());
   }
-  auto store = OpenRunStore(dir);
+  auto store = backend.Open();
   CHECK(store->GetProfile("acme", "daily-vex", 1).ok());
   auto run = store->GetRun("acme", run_id);
   REQUIRE(run.ok());
@@ -675,18 +818,160 @@ TEST_CASE("RunStore: everything is found again after reopening the database", "[
   CHECK(Claim(*store, "w2", kNow + 30).id == run_id);
 }
 
-TEST_CASE("RunStore: a database from a newer schema is refused", "[service]") {
-  TempDir dir;
-  OpenRunStore(dir).reset();
-  {
-    auto db = oci::store::Database::Open(DbPath(dir));
-    REQUIRE(db.ok());
-    REQUIRE_OK((*db)->Exec("UPDATE schema_version SET version = 99"));
-  }
-  auto reopened = SqliteRunStore::Open(DbPath(dir));
+TEST_CASE("RunStore: a database from a newer schema is refused", "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  backend.Open().reset();
+  backend.Sql("UPDATE schema_version SET version = 99");
+  auto reopened = backend.TryOpen();
   CHECK(reopened.status().code() == Code::kFailedPrecondition);
   CHECK(reopened.status().message().find("schema version 99 is newer than this build's (1)") !=
         std::string::npos);
+}
+
+TEST_CASE("RunStore: two stores on one database share the queue", "[service][run-store]") {
+  // As two `serve` processes would: each its own store and connections.
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  std::unique_ptr<RunStore> stores[2] = {backend.Open(), backend.Open()};
+  constexpr int kRunsEach = 20;
+  std::vector<std::string> created[2];
+  std::vector<std::string> claimed[2];
+  int errors[2] = {0, 0};
+  auto each_store = [&](auto body) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 2; ++t) threads.emplace_back(body, t);
+    for (std::thread& t : threads) t.join();
+  };
+  each_store([&](int t) {
+    for (int i = 0; i < kRunsEach; ++i) {
+      auto run = stores[t]->CreateRun(RunOf("acme", "daily-vex"));
+      if (!run.ok()) {
+        ++errors[t];
+        return;
+      }
+      created[t].push_back(run->first.id);
+    }
+  });
+  each_store([&](int t) {
+    const std::string worker = StrCat("store-", t);
+    while (true) {
+      auto c = stores[t]->ClaimNextRun(worker, kNow, 60);
+      if (!c.ok()) {
+        ++errors[t];
+        return;
+      }
+      if (!c->has_value()) return;
+      claimed[t].push_back((*c)->id);
+    }
+  });
+  CHECK(errors[0] == 0);
+  CHECK(errors[1] == 0);
+  // Ids increase across the stores: each store's in its own order, and all distinct.
+  CHECK(std::is_sorted(created[0].begin(), created[0].end()));
+  CHECK(std::is_sorted(created[1].begin(), created[1].end()));
+  std::set<std::string> ids(created[0].begin(), created[0].end());
+  ids.insert(created[1].begin(), created[1].end());
+  CHECK(ids.size() == 2 * kRunsEach);
+  // Every run claimed exactly once, by one store or the other.
+  std::multiset<std::string> all(claimed[0].begin(), claimed[0].end());
+  all.insert(claimed[1].begin(), claimed[1].end());
+  CHECK(all.size() == 2 * kRunsEach);
+  CHECK(std::set<std::string>(all.begin(), all.end()) == ids);
+  CHECK(*stores[0]->QueueDepth() == 0);
+  auto page = stores[1]->ListRuns("acme", {.status = RunStatus::kRunning}, {.limit = 100});
+  REQUIRE(page.ok());
+  CHECK(page->runs.size() == 2 * kRunsEach);
+}
+
+TEST_CASE("RunStore (PostgreSQL): a claim passes over a run another transaction holds",
+          "[service][run-store]") {
+  if (PostgresUrl().empty()) return;  // needs EC_TEST_POSTGRES_URL
+  Backend backend(StoreKind::kPostgres);
+  INFO(backend.name());
+  auto store = backend.Open();
+  Run first = Create(*store, RunOf("acme", "daily-vex"));
+  Run second = Create(*store, RunOf("acme", "daily-vex"));
+  // Another machine's worker in the middle of claiming `first`.
+  PgSession other(backend.url());
+  other.Exec(StrCat("BEGIN; SELECT id FROM runs WHERE id = '", first.id, "' FOR UPDATE"));
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(Claim(*store, "w1", kNow).id == second.id);  // without waiting (lock_timeout is 10 s)
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  CHECK(NothingToClaim(*store, kNow));
+  other.Exec("ROLLBACK");
+  CHECK(Claim(*store, "w2", kNow).id == first.id);
+}
+
+TEST_CASE("RunStore (PostgreSQL): connections the server dropped are opened again",
+          "[service][run-store]") {
+  if (PostgresUrl().empty()) return;  // needs EC_TEST_POSTGRES_URL
+  Backend backend(StoreKind::kPostgres);
+  INFO(backend.name());
+  auto store = backend.Open();
+  Run run = Create(*store, RunOf("acme", "daily-vex"));
+  // Ends the store's pooled connections (as a server restart or failover would), and waits
+  // until they are gone.
+  auto drop_connections = [&] {
+    PgSession admin(PostgresUrl());
+    const std::string mine = StrCat("FROM pg_stat_activity WHERE application_name = '",
+                                    backend.schema(), "' AND pid <> pg_backend_pid()");
+    CHECK(admin.Exec(StrCat("SELECT count(pg_terminate_backend(pid)) ", mine)) != "0");
+    for (int i = 0; i < 100 && admin.Exec(StrCat("SELECT count(*) ", mine)) != "0"; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  };
+  drop_connections();
+  auto depth = store->QueueDepth();  // a read on a dead connection: reconnects, asks again
+  INFO(depth.status().message());
+  REQUIRE(depth.ok());
+  CHECK(*depth == 1);
+  drop_connections();
+  Run next = Create(*store, RunOf("acme", "daily-vex"));  // BEGIN on a dead connection
+  CHECK(next.id > run.id);
+  drop_connections();
+  CHECK(Claim(*store, "w1", kNow).id == run.id);
+  CHECK(EventTypes(*store, run) == std::vector<std::string>{"queued", "started"});
+}
+
+TEST_CASE("RunStore (PostgreSQL): bytes PostgreSQL text cannot hold", "[service][run-store]") {
+  if (PostgresUrl().empty()) return;  // needs EC_TEST_POSTGRES_URL
+  Backend backend(StoreKind::kPostgres);
+  INFO(backend.name());
+  auto store = backend.Open();
+  // An id that could never have been stored is not found, as in SQLite.
+  auto odd = store->GetRun("acme", "run-\xff");
+  CHECK(odd.status().code() == Code::kNotFound);
+  CHECK(odd.status().message() == "run run-\xff not found");
+  CHECK(store->Events("acme", std::string("run-\0x", 6), 0, 0).status().code() ==
+        Code::kNotFound);
+  // A failure reason with a stray byte (from a child's stderr) is kept, the byte replaced.
+  Run run = Create(*store, RunOf("acme", "daily-vex"));
+  Claim(*store, "w1", kNow);
+  REQUIRE_OK(store->FinishRun(run.id, "w1", RunStatus::kFailed, "exit 1: \xff\xfe", "",
+                              kNow + 1));
+  CHECK(Get(*store, run).reason == "exit 1: \xef\xbf\xbd\xef\xbf\xbd");
+  auto seq = store->AppendAudit({0, kNow, "acme", "ci", "run.create", "", "ok",
+                                 std::string("nul \0 byte", 10)});
+  REQUIRE(seq.ok());
+  CHECK(store->ListAudit("acme", 0, 0)->back().detail == "nul \xef\xbf\xbd byte");
+  CHECK(store->RecordDistribution(run.id, "bad\xff", Sha("x"), kNow).status().code() ==
+        Code::kInvalidArgument);
+}
+
+TEST_CASE("PostgresRunStore: bad URLs and unreachable servers", "[service][run-store]") {
+  auto mysql = PostgresRunStore::Open("mysql://root@127.0.0.1/db");
+  CHECK(mysql.status().code() == Code::kInvalidArgument);
+  CHECK(PostgresRunStore::Open("postgres://u@127.0.0.1:1/db", {.max_attempts = 0})
+            .status()
+            .code() == Code::kInvalidArgument);
+  // Nothing listens on port 1: Unavailable, on one line, without the password.
+  auto down = PostgresRunStore::Open("postgres://u:hunter2@127.0.0.1:1/db?password=hunter2");
+  CHECK(down.status().code() == Code::kUnavailable);
+  const std::string message = down.status().message();
+  CHECK(message.starts_with("open run store postgres://u:***@127.0.0.1:1/db?password=***: "));
+  CHECK(message.find("hunter2") == std::string::npos);
+  CHECK(message.find('\n') == std::string::npos);
 }
 
 TEST_CASE("RunStore: sortable ids increase with time and after each other", "[service]") {
