@@ -227,7 +227,7 @@ TEST_CASE("Keyring key files must be distinct keys the newest root lists", "[mir
   }
 }
 
-TEST_CASE("--keys and --threshold values and the counts they give are checked",
+TEST_CASE("tuf init and rotate check their --keys and --threshold values and the counts they give",
           "[mirror][tuf]") {
   CHECK(ParseTufRoleCounts({"root"}, {}).status().message() == "--keys \"root\": want ROLE=N");
   CHECK(ParseTufRoleCounts({}, {"root="}).status().message() ==
