@@ -10,6 +10,7 @@
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/harness.sh"
 source "$here/lib/registry.sh"  # free_port, and REGISTRY_PIDS stopped on exit
+source "$here/lib/service.sh"
 [ $# -ge 2 ] || { echo "usage: postgres.sh UNIT_TESTS EXPORT_CENTER"; exit 2; }
 UNIT=$(realpath "$1")
 EC=$(realpath "$2")
@@ -106,15 +107,7 @@ serve_pg worker w2 --workers 1
 API=http://127.0.0.1:$PORT_api
 for _ in $(seq 100); do curl -s -o /dev/null "$API/healthz" && break; sleep 0.1; done
 equal "the API-only serve is ready on PostgreSQL" "$(curl -s "$API/readyz" | jq -r .status)" ready
-cat > slow.yaml <<YAML
-apiVersion: export-center/v1
-kind: ExportProfile
-metadata: {name: trivy-nightly, tenant: acme}
-spec:
-  kind: trivy:db
-  trivy: {sources: ["$DATA/pypa-advisory-database", "$DATA/golang-vulndb", "$DATA/bitnami-vulndb"]}
-  distribution: [{type: registry, ref: "$REGISTRY_dst/mirror/trivy-db:2"}, {type: download}]
-YAML
+write_trivy_profile slow.yaml "$REGISTRY_dst/mirror/trivy-db:2"
 check "publish a profile through the API-only serve" "$EC" profile apply slow.yaml --server "$API" --token "$TOKEN"
 ids=()
 for i in 1 2 3 4; do ids+=("$("$EC" run create trivy-nightly --server "$API" --token "$TOKEN" -o json | jq -r .id)"); done

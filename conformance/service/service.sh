@@ -8,6 +8,7 @@
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib/harness.sh"
 source "$here/lib/registry.sh"
+source "$here/lib/service.sh"
 source "$here/lib/serve.sh"
 EC=$(realpath "$1")
 require_tool jq; require_tool curl; require_tool docker-registry; require_tool skopeo
@@ -126,15 +127,7 @@ equal "the audit log has the tenant's actions" "$(api "$ADMIN" GET /v1/audit >/d
   "access.denied,profile.publish,run.create,run.download,token.create"
 
 # --- registry distribution, SIGKILL mid-run, resume ------------------------------------------
-cat > slow.yaml <<YAML
-apiVersion: export-center/v1
-kind: ExportProfile
-metadata: {name: trivy-nightly, tenant: acme}
-spec:
-  kind: trivy:db
-  trivy: {sources: ["$DATA/pypa-advisory-database", "$DATA/golang-vulndb", "$DATA/bitnami-vulndb"]}
-  distribution: [{type: registry, ref: "$REGISTRY_dst/mirror/trivy-db:2"}, {type: download}]
-YAML
+write_trivy_profile slow.yaml "$REGISTRY_dst/mirror/trivy-db:2"
 equal "a trivy:db profile with registry distribution" "$(api "$MANAGER" POST /v1/profiles --data-binary @slow.yaml)" 201
 out=$("$EC" run create trivy-nightly --wait --timeout 5m --server "$API" --token "$RUNNER" -o json 2>&1)
 equal "the trivy:db run succeeds" "$(jq -r .status <<<"$out" 2>/dev/null)" succeeded
