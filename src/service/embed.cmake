@@ -1,0 +1,20 @@
+# Writes OUT, a C++ file defining one std::string_view per input file, so the binary serves
+# them with no files on disk. INPUTS is a list of NAME=PATH (NAME: the variable in
+# ec::service::embedded). Run at build time: `cmake -DOUT=… -DINPUTS=… -P embed.cmake`.
+set(body "// Generated from the files named below by src/service/embed.cmake; edit those.\n#include <string_view>\n\nnamespace ec::service::embedded {\n")
+string(REPLACE "|" ";" inputs "${INPUTS}")
+foreach(entry IN LISTS inputs)
+  string(REGEX MATCH "^([A-Za-z0-9_]+)=(.*)$" _ "${entry}")
+  set(name "${CMAKE_MATCH_1}")
+  set(path "${CMAKE_MATCH_2}")
+  file(READ "${path}" content)
+  string(FIND "${content}" ")ec_embed\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${path} holds the raw-string delimiter )ec_embed\"")
+  endif()
+  string(APPEND body "\n// ${path}\nextern const std::string_view ${name};\nconst std::string_view ${name} = R\"ec_embed(${content})ec_embed\";\n")
+endforeach()
+string(APPEND body "\n}  // namespace ec::service::embedded\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUT}.tmp")
