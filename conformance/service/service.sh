@@ -43,6 +43,7 @@ READER=$(mk_token reader '["export:read"]')
 RUNNER=$(mk_token runner '["export:run","export:read"]')
 DOWNLOADER=$(mk_token downloader '["export:download"]')
 RUNNER_ALL=$(mk_token console '["export:run","export:read","export:download"]')
+RUN_ONLY=$(mk_token run-only '["export:run"]')
 MANAGER=$(mk_token manager '["export:profile:manage"]')
 equal "whoami names the tenant" "$(api "$READER" GET /v1/whoami >/dev/null; jq -r .tenant body.json)" acme
 equal "no token: 401" "$(curl -s -o /dev/null -w '%{http_code}' "$API/v1/runs")" 401
@@ -109,6 +110,30 @@ equal "the verification route says verified" "$(api "$READER" GET "/v1/runs/$RUN
 out2=$("$EC" run create daily --wait --server "$API" --token "$RUNNER" -o json 2>&1)
 equal "a re-run gives the same artifact digest" "$(jq -r .result.artifact.digest <<<"$out2" 2>/dev/null)" "$DIGEST"
 
+# --- each scope allows exactly what it should ------------------------------------------------
+# For every /v1 operation of the OpenAPI document and every single-scope token (and admin): 403
+# exactly when the token lacks the operation's x-required-scope. The calls are harmless: empty
+# bodies, a finished run, a token id that does not exist.
+curl -s "$API/.well-known/openapi" > openapi.json
+declare -A TOKENS=([export:profile:manage]=$MANAGER [export:run]=$RUN_ONLY [export:read]=$READER
+                   [export:download]=$DOWNLOADER [admin]=$ADMIN)
+mismatches=()
+checked=0
+while IFS=$'\t' read -r method path scope; do
+  p=${path//\{id\}/$RUN}; p=${p//\{name\}/$name}
+  [[ $path == /v1/tokens/* ]] && p=/v1/tokens/tok-00000000000000000000000000
+  [[ $path == /v1/profiles/* ]] && p=/v1/profiles/daily
+  for held in "${!TOKENS[@]}"; do
+    code=$(curl -s -o /dev/null -m 20 -w '%{http_code}' -X "$method" -H "Authorization: Bearer ${TOKENS[$held]}" "$API$p")
+    want_denied=true; { [ "$held" = "$scope" ] || [ "$held" = admin ]; } && want_denied=false
+    checked=$((checked + 1))
+    if $want_denied && [ "$code" != 403 ]; then mismatches+=("$held $method $path: got $code, want 403"); fi
+    if ! $want_denied && [ "$code" = 403 ]; then mismatches+=("$held $method $path: got 403, want allowed"); fi
+  done
+done < <(jq -r '.paths | to_entries[] | .key as $p | .value | to_entries[] | select(.value | type == "object" and has("x-required-scope")) | [(.key | ascii_upcase), $p, .value["x-required-scope"]] | @tsv' openapi.json)
+[ ${#mismatches[@]} = 0 ] && [ "$checked" -ge 80 ] && pass "each scope allows exactly its routes ($checked token x route calls)" \
+  || fail "each scope allows exactly its routes ($checked calls)" "$(printf '%s; ' "${mismatches[@]}")"
+
 # --- tenant isolation -----------------------------------------------------------------------
 equal "another tenant's run is 404" "$(api "$GLOBEX" GET "/v1/runs/$RUN")" 404
 equal "another tenant lists none of it" "$(api "$GLOBEX" GET /v1/runs >/dev/null; jq '.runs | length' body.json)" 0
@@ -124,7 +149,7 @@ equal "the catalog lists only the tenant's repositories" "$(curl -s -u "x:$GLOBE
 equal "and the reader sees acme's" "$(curl -s -u "x:$READER" "$API/v2/_catalog" | jq -r '.repositories | index("acme/exports/daily") != null')" true
 expect_fail "a reader token cannot push" "may not push" "$EC" --plain-http --username x --password-stdin push "$SERVE_svc/acme/scratch:1" daily.yaml <<<"$READER"
 equal "the audit log has the tenant's actions" "$(api "$ADMIN" GET /v1/audit >/dev/null; jq -r '[.entries[].action] | unique | join(",")' body.json)" \
-  "access.denied,profile.publish,run.create,run.download,token.create"
+  "access.denied,profile.publish,run.cancel,run.create,run.download,token.create,token.revoke"
 
 # --- registry distribution, SIGKILL mid-run, resume ------------------------------------------
 write_trivy_profile slow.yaml "$REGISTRY_dst/mirror/trivy-db:2"
