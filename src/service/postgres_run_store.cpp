@@ -86,66 +86,6 @@ Status ErrorOf(PGconn* conn, const PGresult* r, std::string_view sql) {
                              " (in: ", Excerpt(sql), ")"));
 }
 
-// The length of the UTF-8 character at s[i] if PostgreSQL text can hold it (well formed, not
-// overlong, not a surrogate, not NUL), else 0.
-std::size_t StorableCharLength(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  if (c == 0) return 0;
-  if (c < 0x80) return 1;
-  std::size_t n = 0;
-  std::uint32_t cp = 0;
-  if ((c & 0xe0) == 0xc0) {
-    n = 1;
-    cp = c & 0x1fu;
-  } else if ((c & 0xf0) == 0xe0) {
-    n = 2;
-    cp = c & 0x0fu;
-  } else if ((c & 0xf8) == 0xf0) {
-    n = 3;
-    cp = c & 0x07u;
-  } else {
-    return 0;
-  }
-  if (i + n >= s.size()) return 0;  // cut short
-  for (std::size_t k = 1; k <= n; ++k) {
-    const auto cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3fu);
-  }
-  if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-      cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-    return 0;
-  }
-  return n + 1;
-}
-
-bool IsStorableText(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = StorableCharLength(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
-// Free text (a failure reason, an audit entry) made storable: each byte PostgreSQL would
-// refuse becomes U+FFFD, so that a worker's report or an audit entry is never lost over a
-// stray byte from a child's stderr.
-std::string ToStorableText(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = StorableCharLength(s, i);
-    if (n == 0) {
-      out += "\xef\xbf\xbd";
-      ++i;
-    } else {
-      out.append(s.substr(i, n));
-      i += n;
-    }
-  }
-  return out;
-}
 
 // One statement parameter, sent as text; PostgreSQL infers (or the SQL casts) its type.
 struct Param {
@@ -543,7 +483,7 @@ enum class Lock { kNone, kForUpdate };
 // kForUpdate the row stays locked until the transaction ends.
 Result<Run> LoadRun(Connection& db, std::string_view tenant, std::string_view id,
                     Lock lock = Lock::kNone) {
-  if (!pg::IsStorableText(id)) return RunNotFound(id);  // could never have been stored
+  if (!IsStorableText(id)) return RunNotFound(id);  // could never have been stored
   std::vector<pg::Param> params = {id};
   if (!tenant.empty()) params.emplace_back(tenant);
   EC_ASSIGN_OR_RETURN(Rows q, db.Exec(StrCat(
@@ -554,7 +494,7 @@ Result<Run> LoadRun(Connection& db, std::string_view tenant, std::string_view id
 }
 
 Status CheckRunInTenant(Connection& db, std::string_view tenant, std::string_view id) {
-  if (!pg::IsStorableText(id)) return RunNotFound(id);
+  if (!IsStorableText(id)) return RunNotFound(id);
   EC_ASSIGN_OR_RETURN(Rows q, db.Exec("SELECT 1 FROM runs WHERE id = $1 AND tenant = $2",
                                       {id, tenant}));
   return q.empty() ? RunNotFound(id) : OkStatus();
@@ -605,7 +545,7 @@ Result<std::int64_t> AppendEventIn(Connection& db, std::string_view run_id, std:
 Status FinishIn(Connection& db, Run& run, RunStatus status, std::string_view reason,
                 std::string_view result, std::int64_t now) {
   run.status = status;
-  run.reason = TruncateUtf8(pg::ToStorableText(reason), kMaxReasonBytes);
+  run.reason = TruncateUtf8(ToStorableText(reason), kMaxReasonBytes);
   run.result = result.empty() ? "{}" : std::string(result);
   run.finished_at = now;
   run.lease_expires = 0;
@@ -678,7 +618,7 @@ Result<std::unique_ptr<PostgresRunStore>> PostgresRunStore::Open(std::string_vie
     return InvalidArgument(StrCat("run store URL ", shown,
                                   ": use postgres://user@host:port/database"));
   }
-  if (!pg::IsStorableText(url)) return InvalidArgument("run store URL is not valid UTF-8");
+  if (!IsStorableText(url)) return InvalidArgument("run store URL is not valid UTF-8");
   auto pool = std::make_unique<ConnectionPool>(std::string(url), kMaxConnections);
   {
     auto db = pool->Acquire();
@@ -800,7 +740,7 @@ Result<RunPage> PostgresRunStore::ListRuns(std::string_view tenant, const RunFil
                                            const PageRequest& page) {
   EC_RETURN_IF_ERROR(CheckName("tenant", tenant));
   if (page.after.size() > kMaxNameBytes) return InvalidArgument("page cursor is too long");
-  if (!pg::IsStorableText(page.after)) return InvalidArgument("page cursor is not a run id");
+  if (!IsStorableText(page.after)) return InvalidArgument("page cursor is not a run id");
   const int limit = PageLimit(page.limit, kDefaultPageSize, kMaxPageSize);
   std::string sql = StrCat("SELECT ", kRunColumns, " FROM runs WHERE tenant = $1");
   std::vector<pg::Param> params = {tenant};
@@ -1031,7 +971,7 @@ Result<bool> PostgresRunStore::RecordDistribution(std::string_view run_id,
                                   kMaxTargetBytes, " bytes"));
   }
   EC_RETURN_IF_ERROR(CheckDigest(StrCat("distribution to ", target), digest));
-  if (!pg::IsStorableText(target)) {
+  if (!IsStorableText(target)) {
     return InvalidArgument(StrCat("run ", Shown(run_id), ": distribution target is not UTF-8"));
   }
   EC_ASSIGN_OR_RETURN(auto db, pool_->Acquire());
@@ -1121,7 +1061,7 @@ Status PostgresRunStore::RevokeToken(std::string_view tenant, std::string_view i
                                      std::int64_t now) {
   EC_RETURN_IF_ERROR(CheckName("tenant", tenant));
   const Status not_found = NotFound(StrCat("token ", Shown(id), " not found"));
-  if (!pg::IsStorableText(id)) return not_found;
+  if (!IsStorableText(id)) return not_found;
   EC_ASSIGN_OR_RETURN(auto db, pool_->Acquire());
   EC_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(*db));
   // The update decides on the row's newest version, so no lock is needed: of two revokes, one
@@ -1157,9 +1097,9 @@ Result<std::int64_t> PostgresRunStore::AppendAudit(const AuditEntry& e) {
   EC_ASSIGN_OR_RETURN(Rows q, db->Exec(
       "INSERT INTO audit (time, tenant, actor, action, object, outcome, detail)"
       " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
-      {e.time, e.tenant, pg::ToStorableText(e.actor), pg::ToStorableText(e.action),
-       pg::ToStorableText(e.object), pg::ToStorableText(e.outcome),
-       TruncateUtf8(pg::ToStorableText(e.detail), kMaxAuditDetailBytes)}));
+      {e.time, e.tenant, ToStorableText(e.actor), ToStorableText(e.action),
+       ToStorableText(e.object), ToStorableText(e.outcome),
+       TruncateUtf8(ToStorableText(e.detail), kMaxAuditDetailBytes)}));
   if (q.empty()) return Internal("audit entry was not stored");
   const std::int64_t seq = q.Int(0, 0);
   EC_RETURN_IF_ERROR(tx.Commit());

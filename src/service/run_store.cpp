@@ -251,4 +251,65 @@ std::string TokenSecretHash(std::string_view secret) {
   return oci::Digest::OfBytes(secret).hex();
 }
 
+// The length of the UTF-8 character at s[i] if both stores can hold it as text (well formed,
+// not overlong, not a surrogate, not NUL; PostgreSQL refuses NUL), else 0.
+static std::size_t StorableCharLength(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c == 0) return 0;
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  std::uint32_t cp = 0;
+  if ((c & 0xe0) == 0xc0) {
+    n = 1;
+    cp = c & 0x1fu;
+  } else if ((c & 0xf0) == 0xe0) {
+    n = 2;
+    cp = c & 0x0fu;
+  } else if ((c & 0xf8) == 0xf0) {
+    n = 3;
+    cp = c & 0x07u;
+  } else {
+    return 0;
+  }
+  if (i + n >= s.size()) return 0;  // cut short
+  for (std::size_t k = 1; k <= n; ++k) {
+    const auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3fu);
+  }
+  if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+      cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+    return 0;
+  }
+  return n + 1;
+}
+
+bool IsStorableText(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = StorableCharLength(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// Free text (a failure reason, an audit entry) made storable: each byte a store (or the JSON
+// of an event) would refuse becomes U+FFFD, so that a worker's report or an audit entry is never lost over a
+// stray byte from a child's stderr.
+std::string ToStorableText(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = StorableCharLength(s, i);
+    if (n == 0) {
+      out += "\xef\xbf\xbd";
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 }  // namespace ec::service

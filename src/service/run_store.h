@@ -312,6 +312,11 @@ Result<std::vector<std::string>> NormaliseScopes(const std::vector<std::string>&
 
 // `limit` <= 0 → `fallback`; above `max` → `max`.
 int PageLimit(int limit, int fallback, int max);
+// Whether `s` is text both stores can hold (valid UTF-8, no NUL).
+bool IsStorableText(std::string_view s);
+// `s` with every byte that is not part of such text replaced by U+FFFD: free text from a
+// child's stderr (a failure reason, an audit detail) is kept rather than refused.
+std::string ToStorableText(std::string_view s);
 // At most max_bytes, cut on a UTF-8 character boundary.
 std::string TruncateUtf8(std::string_view text, std::size_t max_bytes);
 // The request digest CreateRun uses when NewRun leaves it empty.

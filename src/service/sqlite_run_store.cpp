@@ -204,7 +204,7 @@ Result<std::int64_t> AppendEventIn(Database& db, std::string_view run_id, std::s
 Status FinishIn(Database& db, Run& run, RunStatus status, std::string_view reason,
                 std::string_view result, std::int64_t now) {
   run.status = status;
-  run.reason = TruncateUtf8(reason, kMaxReasonBytes);
+  run.reason = TruncateUtf8(ToStorableText(reason), kMaxReasonBytes);
   run.result = result.empty() ? "{}" : std::string(result);
   run.finished_at = now;
   run.lease_expires = 0;
@@ -758,9 +758,9 @@ Result<std::int64_t> SqliteRunStore::AppendAudit(const AuditEntry& e) {
   EC_ASSIGN_OR_RETURN(Statement q, Statement::Prepare(*db,
       "INSERT INTO audit (time, tenant, actor, action, object, outcome, detail)"
       " VALUES (?, ?, ?, ?, ?, ?, ?)"));
-  EC_RETURN_IF_ERROR(q.Bind(1, e.time).Bind(2, e.tenant).Bind(3, e.actor).Bind(4, e.action)
-                         .Bind(5, e.object).Bind(6, e.outcome)
-                         .Bind(7, TruncateUtf8(e.detail, kMaxAuditDetailBytes)).Run());
+  EC_RETURN_IF_ERROR(q.Bind(1, e.time).Bind(2, e.tenant).Bind(3, ToStorableText(e.actor)).Bind(4, ToStorableText(e.action))
+                         .Bind(5, ToStorableText(e.object)).Bind(6, ToStorableText(e.outcome))
+                         .Bind(7, TruncateUtf8(ToStorableText(e.detail), kMaxAuditDetailBytes)).Run());
   // The connection is this caller's alone until the lease ends, so the rowid is ours.
   return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db->get()));
 }

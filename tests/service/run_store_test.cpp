@@ -3,6 +3,7 @@
 // everything found again after reopening. Every "[run-store]" case runs against SQLite, and
 // also against PostgreSQL when EC_TEST_POSTGRES_URL is set (conformance/service/postgres.sh
 // starts one), each time on an empty store of its own.
+#include "json/parse.h"
 #include "service/postgres_run_store.h"
 #include "service/sqlite_run_store.h"
 
@@ -957,6 +958,27 @@ TEST_CASE("RunStore (PostgreSQL): bytes PostgreSQL text cannot hold", "[service]
   CHECK(store->ListAudit("acme", 0, 0)->back().detail == "nul \xef\xbf\xbd byte");
   CHECK(store->RecordDistribution(run.id, "bad\xff", Sha("x"), kNow).status().code() ==
         Code::kInvalidArgument);
+}
+
+TEST_CASE("RunStore: free text with bytes no store holds is kept, the bytes replaced",
+          "[service][run-store]") {
+  Backend backend(GENERATE(from_range(StoreKinds())));
+  INFO(backend.name());
+  auto store = backend.Open();
+  // A child's stderr tail may start inside a UTF-8 character: the reason is kept, and the
+  // run's events stay valid JSON.
+  Run run = Create(*store, RunOf("acme", "daily-vex"));
+  Claim(*store, "w1", kNow);
+  REQUIRE_OK(store->FinishRun(run.id, "w1", RunStatus::kFailed, "\x82\xac cut: exit 1", "", kNow + 1));
+  CHECK(Get(*store, run).reason == "\xef\xbf\xbd\xef\xbf\xbd cut: exit 1");
+  auto events = store->Events("acme", run.id, 0, 0);
+  REQUIRE_OK(events);
+  REQUIRE_FALSE(events->empty());
+  CHECK(events->back().type == "failed");
+  CHECK(json::Parse(events->back().data, "event").ok());
+  REQUIRE(store->AppendAudit({0, kNow, "acme", "ci\xff", "run.create", "", "ok", "detail \xc3"}).ok());
+  CHECK(store->ListAudit("acme", 0, 0)->back().actor == "ci\xef\xbf\xbd");
+  CHECK(store->ListAudit("acme", 0, 0)->back().detail == "detail \xef\xbf\xbd");
 }
 
 TEST_CASE("PostgresRunStore: bad URLs and unreachable servers", "[service][run-store]") {
