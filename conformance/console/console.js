@@ -150,6 +150,9 @@ async function main() {
       if (chosen[0] !== profileName) throw new Error(`selected ${JSON.stringify(chosen)}`);
     });
 
+    // The runs the tenant already has, once the table shows them (the suite's tenant has runs
+    // by now; reading an empty table too early would take an old run for the new one).
+    await page.waitForFunction(() => document.querySelectorAll('#runs tbody tr[data-run-id]').length > 0, { timeout: 30000 });
     const before = await page.$$eval('#runs tbody tr[data-run-id]', (rows) => rows.map((r) => r.dataset.runId));
     let runId = '';
     await check('Start run adds a run to the table', async () => {

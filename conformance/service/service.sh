@@ -151,6 +151,29 @@ expect_fail "a reader token cannot push" "may not push" "$EC" --plain-http --use
 equal "the audit log has the tenant's actions" "$(api "$ADMIN" GET /v1/audit >/dev/null; jq -r '[.entries[].action] | unique | join(",")' body.json)" \
   "access.denied,profile.publish,run.cancel,run.create,run.download,token.create,token.revoke"
 
+# --- retention: {keep: 1} ------------------------------------------------------------------
+printf 'apiVersion: export-center/v1\nkind: ExportProfile\nmetadata: {name: kept, tenant: acme}\nspec:\n  kind: json:raw\n  retention: {keep: 1}\n  distribution: [{type: download}]\n' > kept.yaml
+equal "a profile keeping one run" "$(api "$MANAGER" POST /v1/profiles --data-binary @kept.yaml)" 201
+outA=$("$EC" run create kept --wait --server "$API" --token "$RUNNER" -o json 2>&1)
+RUN_A=$(jq -r .id <<<"$outA"); DIGEST_A=$(jq -r .result.artifact.digest <<<"$outA")
+mkdir in2 && cp "$DATA/golang-vulndb/data/osv/GO-2020-0001.json" in2/ && "$EC" ingest in2 --tenant acme >/dev/null 2>&1
+outB=$("$EC" run create kept --wait --server "$API" --token "$RUNNER" -o json 2>&1)
+RUN_B=$(jq -r .id <<<"$outB"); DIGEST_B=$(jq -r .result.artifact.digest <<<"$outB")
+[ "$DIGEST_A" != "$DIGEST_B" ] && pass "new evidence gives a new artifact" || fail "new evidence gives a new artifact" "$DIGEST_A"
+equal "the older run's files are gone (410)" "$(api "$DOWNLOADER" GET "/v1/runs/$RUN_A/files"; echo " $(jq -r .error.code body.json)")" "410 EXPIRED"
+equal "the newest run's files are there" "$(api "$DOWNLOADER" GET "/v1/runs/$RUN_B/files")" 200
+equal "the older run's manifest is deleted from the registry" \
+  "$(curl -s -o /dev/null -w '%{http_code}' -u "x:$READER" "$API/v2/acme/exports/kept/manifests/$DIGEST_A")" 404
+outC=$("$EC" run create kept --wait --server "$API" --token "$RUNNER" -o json 2>&1)
+equal "a re-run over the same evidence has the same digest" "$(jq -r .result.artifact.digest <<<"$outC")" "$DIGEST_B"
+equal "so the expired run's manifest, shared with the kept one, stays" \
+  "$(curl -s -o /dev/null -w '%{http_code}' -u "x:$READER" "$API/v2/acme/exports/kept/manifests/$DIGEST_B")" 200
+equal "but that run is expired too (410)" "$(api "$DOWNLOADER" GET "/v1/runs/$RUN_B/files")" 410
+equal "each expiry is audited" "$(api "$ADMIN" GET /v1/audit >/dev/null; jq '[.entries[] | select(.action == "run.expire")] | length' body.json)" 2
+shard_a=$(jq -r '.result.files[] | select(.name == "manifest.json") | .digest' <<<"$outA")  # only run A has it
+"$EC" --store "$STORE" gc --grace 0s >/dev/null 2>&1
+[ ! -e "$STORE/blobs/sha256/${shard_a#sha256:}" ] && pass "gc reclaims the expired run's own blobs" || fail "gc reclaims the expired run's own blobs" "$shard_a"
+
 # --- registry distribution, SIGKILL mid-run, resume ------------------------------------------
 write_trivy_profile slow.yaml "$REGISTRY_dst/mirror/trivy-db:2"
 equal "a trivy:db profile with registry distribution" "$(api "$MANAGER" POST /v1/profiles --data-binary @slow.yaml)" 201

@@ -15,6 +15,7 @@
 #include "service/console.h"
 #include "service/openapi.h"
 #include "service/profile.h"
+#include "service/retention.h"
 #include "service/runner.h"
 
 namespace ec::service {
@@ -488,6 +489,17 @@ class ServiceApi::Impl {
     });
   }
 
+  // Answers 410 for a succeeded run whose export its profile's retention expired.
+  bool SentExpired(Call& c) {
+    auto r = runs_.GetRun(c.who.tenant, c.params.at("id"));
+    if (!r.ok() || r->status != RunStatus::kSucceeded) return false;  // the handler answers
+    auto kept = RunKept(*store_, *r);
+    if (!kept.ok() || *kept) return false;
+    SendError(c.res, {410, "EXPIRED", StrCat("run ", r->id, ": its export expired under profile ", r->profile_name,
+                                             "'s retention")});
+    return true;
+  }
+
   // The run's artifact: its repository and digest, from the result.
   Result<std::pair<std::string, oci::Digest>> Artifact(Call& c) {
     EC_ASSIGN_OR_RETURN(Run r, runs_.GetRun(c.who.tenant, c.params.at("id")));
@@ -500,6 +512,7 @@ class ServiceApi::Impl {
     return std::make_pair(ExportRepository(r.tenant, r.profile_name), d);
   }
   void Manifest(Call& c) {
+    if (SentExpired(c)) return;
     auto a = Artifact(c);
     if (!a.ok()) return SendError(c.res, FromStatus(a.status()));
     auto record = store_->ResolveManifest(a->first, a->second.str());
@@ -511,6 +524,7 @@ class ServiceApi::Impl {
     c.res.set_content(*bytes, record->descriptor.media_type);
   }
   void Provenance(Call& c) {
+    if (SentExpired(c)) return;
     auto a = Artifact(c);
     if (!a.ok()) return SendError(c.res, FromStatus(a.status()));
     auto refs = store_->Referrers(a->first, a->second, "application/vnd.dev.sigstore.bundle.v0.3+json");
@@ -537,11 +551,13 @@ class ServiceApi::Impl {
     return result.value("files", Json::array());
   }
   void Files(Call& c) {
+    if (SentExpired(c)) return;
     auto files = FileList(c);
     if (!files.ok()) return SendError(c.res, FromStatus(files.status()));
     SendJson(c.res, 200, {{"files", *files}});
   }
   void Download(Call& c) {
+    if (SentExpired(c)) return;
     auto files = FileList(c);
     if (!files.ok()) return SendError(c.res, FromStatus(files.status()));
     auto a = Artifact(c);
@@ -573,6 +589,7 @@ class ServiceApi::Impl {
   // Offline verification of what the run left in the store: every file's bytes against its
   // digest, and the artifact's manifest against its digest.
   void Verification(Call& c) {
+    if (SentExpired(c)) return;
     auto a = Artifact(c);
     if (!a.ok()) return SendError(c.res, FromStatus(a.status()));
     auto files = FileList(c);

@@ -3,7 +3,9 @@
 #include <chrono>
 #include <ctime>
 
+#include "oci/store/store.h"
 #include "oci/time_format.h"
+#include "service/retention.h"
 
 namespace ec::service {
 namespace {
@@ -116,6 +118,27 @@ void Workers::Process(const std::string& worker, const Run& run) {
     return;
   }
   finish(RunStatus::kSucceeded, "", outcome->result.dump(), outcome->result.value("bytes", std::int64_t{0}));
+  Retain(run, *profile);
+}
+
+void Workers::Retain(const Run& run, const ExportProfile& profile) {
+  if (!profile.retention) return;
+  auto store = oci::store::Store::Open(config_.store_dir, {.create = false});
+  auto report = store.ok() ? ApplyRetention(store_, **store, profile, run.tenant, run.id, Now())
+                           : Result<RetentionReport>(store.status());
+  if (!report.ok()) return Log(run, "retention_failed", report.status().message());
+  for (const std::string& id : report->expired) {
+    AuditEntry e;
+    e.time = Now();
+    e.tenant = run.tenant;
+    e.actor = "retention";
+    e.action = "run.expire";
+    e.object = id;
+    e.outcome = "ok";
+    e.detail = StrCat("profile ", profile.name, " ", profile.revision);
+    (void)store_.AppendAudit(e);
+    Log(run, "expired", id);
+  }
 }
 
 }  // namespace ec::service

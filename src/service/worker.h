@@ -43,6 +43,8 @@ class Workers {
   void Loop(int n);
   void Process(const std::string& worker, const Run& run);
   void Log(const Run& run, std::string_view event, std::string_view detail);
+  // The profile's retention, after a run of it succeeded (retention.h); audit-logged.
+  void Retain(const Run& run, const ExportProfile& profile);
 
   RunStore& store_;
   RunnerConfig config_;
