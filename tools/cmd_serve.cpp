@@ -90,7 +90,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "file holding the token signing key (>= 32 bytes), so tokens survive restarts "
                   "(default: a random key per run)");
   cmd->add_option("--threads", args->threads, "worker threads, one per open connection (default 64)");
-  cmd->add_flag("--log-requests", args->log_requests, "print one line per request on stderr");
+  cmd->add_flag("--log-requests", args->log_requests, "log every request on stderr as a JSON line");
   cmd->add_flag("--no-fsync", args->no_fsync,
                 "do not fsync blobs before they become visible (faster; a power loss may lose "
                 "recent pushes, never corrupt visible ones)");

@@ -154,10 +154,12 @@ equal "no sha256-<hex> fallback tag on serve (only the copied tag)" "$(ec tags "
 check "copy -r from serve to another serve repository" ec copy -r "$S/ref/img:1" "$S/ref/copy:1"
 equal "discover on the copy lists both referrers" \
   "$(ec discover "$S/ref/copy:1" -o json | jq -r '.referrers[].digest' | sort | paste -sd' ')" "$want_refs"
+# requests METHOD [STATUS]: the targets of serve's request log (JSON lines) with that method.
+requests() { jq -rR --arg m "$1" --arg s "${2:-}" 'fromjson? | select(.event == "http.request" and .method == $m and ($s == "" or (.status | tostring) == $s)) | .target' "$WORK/serve-open/log"; }
 # The image's config and layer, the referrers' layers and their shared empty config: 5 blobs.
 equal "all 5 blobs were mounted across repositories (201)" \
-  "$(sed -n 's|^POST /v2/ref/copy/blobs/uploads/?mount=\(sha256:[0-9a-f]*\)&from=ref/img 201$|\1|p' "$WORK/serve-open/log" | sort -u | wc -l)" 5
-equal "no blob was uploaded into the copy" "$(grep -c '^PUT /v2/ref/copy/blobs/uploads/' "$WORK/serve-open/log")" 0
+  "$(requests POST 201 | sed -n 's|^/v2/ref/copy/blobs/uploads/?mount=\(sha256:[0-9a-f]*\)&from=ref/img$|\1|p' | sort -u | wc -l)" 5
+equal "no blob was uploaded into the copy" "$(requests PUT | grep -c '^/v2/ref/copy/blobs/uploads/')" 0
 
 # ---- 4. auth with real clients -----------------------------------------------------------
 htpasswd -Bbn alice alicepw > "$WORK/htpasswd"

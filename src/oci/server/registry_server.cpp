@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <ctime>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@
 #include "oci/media_types.h"
 #include "oci/reference.h"
 #include "oci/server/file_response.h"
+#include "oci/time_format.h"
 #include "oci/server/routes.h"
 
 namespace ec::oci::server {
@@ -564,7 +566,14 @@ Status RegistryServer::Bind() {
   if (options_.log) {
     auto log = options_.log;
     s.set_logger([log](const Request& req, const Response& res) {
-      log(StrCat(req.method, " ", req.target, " ", res.status));
+      // One JSON object a line (structured logs): when, who, what, and the answer.
+      nlohmann::json line = {{"time", FormatRfc3339(static_cast<std::int64_t>(std::time(nullptr)))},
+                             {"event", "http.request"},
+                             {"remote", req.remote_addr},
+                             {"method", req.method},
+                             {"target", req.target},
+                             {"status", res.status}};
+      log(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     });
   }
   if (options_.port == 0) {

@@ -30,7 +30,8 @@ struct ServerOptions {
   bool read_only = false;      // refuse pushes and deletes with 405 UNSUPPORTED
   int threads = 64;            // worker threads (one per open connection)
   int page_size = 1000;         // tags and catalog entries per page when the client gives no n
-  // Called once per request with "METHOD PATH STATUS"; null: quiet.
+  // Called once per request with a JSON line {time, event, remote, method, target, status};
+  // null: quiet.
   std::function<void(const std::string&)> log;
   // Routes outside the registry API (/v2/… and /token) served on the same port: called first
   // for every other path; returns whether it answered (false: the registry answers 404).
