@@ -183,6 +183,31 @@ TDIGEST=$(jq -r .result.artifact.digest <<<"$out")
 equal "skopeo reads the distributed manifest by its digest" \
   "sha256:$(skopeo inspect --raw --tls-verify=false "docker://$REGISTRY_dst/mirror/trivy-db:2" 2>&1 | sha256sum | cut -d' ' -f1)" "$TDIGEST"
 
+# mirror:full of that repository, then mirror:delta whose base is the full run (by its id).
+cat > mfull.yaml <<YAML
+apiVersion: export-center/v1
+kind: ExportProfile
+metadata: {name: mirror-full, tenant: acme}
+spec:
+  kind: mirror:full
+  mirror: {spec: {metadata: {name: trivy}, repositories: [{source: "$REGISTRY_dst/mirror/trivy-db", tags: ["2"]}]}}
+  distribution: [{type: download}]
+YAML
+equal "a mirror:full profile" "$(api "$MANAGER" POST /v1/profiles --data-binary @mfull.yaml)" 201
+out=$("$EC" run create mirror-full --wait --server "$API" --token "$RUNNER" -o json 2>&1)
+equal "the mirror:full run succeeds" "$(jq -r .status <<<"$out" 2>/dev/null)" succeeded
+FULL_RUN=$(jq -r .id <<<"$out")
+sed -e 's/name: mirror-full/name: mirror-delta/' -e 's/kind: mirror:full/kind: mirror:delta/' \
+  -e "s|  mirror: {spec: \(.*\)}|  mirror: {base: $FULL_RUN, spec: \1}|" mfull.yaml > mdelta.yaml
+equal "a mirror:delta profile based on that run" "$(api "$MANAGER" POST /v1/profiles --data-binary @mdelta.yaml)" 201
+out=$("$EC" run create mirror-delta --wait --server "$API" --token "$RUNNER" -o json 2>&1)
+equal "the mirror:delta run succeeds" "$(jq -r .status <<<"$out" 2>/dev/null)" succeeded
+"$EC" run download "$FULL_RUN" -d mfull --server "$API" --token "$DOWNLOADER" >/dev/null 2>&1
+"$EC" run download "$(jq -r .id <<<"$out")" -d mdelta --server "$API" --token "$DOWNLOADER" >/dev/null 2>&1
+full_json=$(tar --zstd -xOf mfull/mirror-full.tar.zst mirror.json 2>/dev/null | sha256sum | cut -d' ' -f1)
+equal "the delta names the full run's bundle as its base" \
+  "$(tar --zstd -xOf mdelta/mirror-delta.tar.zst mirror.json 2>/dev/null | jq -r .base.manifestDigest)" "sha256:$full_json"
+
 api "$RUNNER" POST /v1/runs -d '{"profile":"trivy-nightly"}' >/dev/null
 KRUN=$(jq -r .id body.json)
 for _ in $(seq 200); do

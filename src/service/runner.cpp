@@ -179,7 +179,11 @@ class Steps {
     argv.insert(argv.end(), {"mirror", "create", spec_file, "--to", (dir / name).string(), "--name", p_.name, "-o", "json"});
     AddIfSet(argv, "--key", key);
     if (encrypted) AddEach(argv, "-r", p_.encryption->recipients);
-    if (p_.kind == ProfileKind::kMirrorDelta) argv.insert(argv.end(), {"--base", p_.mirror->base});
+    if (p_.kind == ProfileKind::kMirrorDelta) {
+      EC_ASSIGN_OR_RETURN(std::string base, DeltaBase(dir, stopped));
+      if (*stopped) return std::string();
+      argv.insert(argv.end(), {"--base", base});
+    }
     EC_RETURN_IF_ERROR(Child("mirror create", std::move(argv), stopped).status());
     if (*stopped) return std::string();
     std::vector<std::string> push = BaseArgv(c_);
@@ -188,6 +192,27 @@ class Steps {
     EC_ASSIGN_OR_RETURN(json::Json pushed, ChildIn(dir, "push bundle", std::move(push), stopped));
     fs::remove_all(dir, ec);
     return pushed.value("digest", std::string());
+  }
+
+  // The base of a delta: a bundle path as given, or a run id ("run-…"), whose bundle (the
+  // one file of its artifact) is pulled from the store into the run's directory.
+  Result<std::string> DeltaBase(const fs::path& dir, bool* stopped) {
+    const std::string& base = p_.mirror->base;
+    if (!base.starts_with("run-")) return base;
+    auto found = cb_.find_run ? cb_.find_run(base) : Result<ec::service::Run>(NotFound("no run lookup"));
+    if (!found.ok()) return found.status().WithPrefix(StrCat("delta base ", base));
+    auto result = json::Parse(found->result, "base run result");
+    const std::string digest = result.ok() ? result->value("/artifact/digest"_json_pointer, std::string()) : std::string();
+    const json::Json files = result.ok() ? result->value("files", json::Json::array()) : json::Json::array();
+    if (found->status != RunStatus::kSucceeded || digest.empty() || files.size() != 1) {
+      return FailedPrecondition(StrCat("delta base ", base, ": want a succeeded mirror run; got status ",
+                                       RunStatusName(found->status)));
+    }
+    std::vector<std::string> argv = BaseArgv(c_);
+    argv.insert(argv.end(), {"pull", StrCat("store:", ExportRepository(found->tenant, found->profile_name), "@", digest),
+                             "-o", (dir / "base").string()});
+    EC_RETURN_IF_ERROR(Child("pull the delta's base", std::move(argv), stopped).status());
+    return (dir / "base" / files[0].value("name", std::string())).string();
   }
 
   Result<json::Json> ChildIn(const fs::path& cwd, std::string_view step, std::vector<std::string> argv, bool* stopped) {

@@ -34,6 +34,8 @@ struct RunCallbacks {
   std::function<void(std::string_view type, const json::Json& data)> event;
   std::function<Result<bool>(const std::string& target, const std::string& digest)> distributed;
   std::function<Status(const std::string& target, const std::string& digest)> record_distribution;
+  // mirror:delta with a run id as its base: that run of the same tenant (GetRun).
+  std::function<Result<Run>(const std::string& id)> find_run;
 };
 
 // The repository a tenant's profile exports into: "<tenant>/exports/<profile>".

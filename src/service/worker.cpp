@@ -108,6 +108,7 @@ void Workers::Process(const std::string& worker, const Run& run) {
   cb.record_distribution = [&](const std::string& target, const std::string& digest) {
     return store_.RecordDistribution(run.id, target, digest, Now()).status();
   };
+  cb.find_run = [&](const std::string& id) { return store_.GetRun(run.tenant, id); };
   auto outcome = ExecuteRun(config_, run, *profile, stored->created_at, cb);
   if (!outcome.ok()) return finish(RunStatus::kFailed, outcome.status().message(), "", 0);
   if (outcome->stopped) {
