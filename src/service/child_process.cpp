@@ -11,23 +11,23 @@
 #include <cstring>
 #include <filesystem>
 
+#include "oci/io.h"
+
 extern char** environ;
 
 namespace ec::service {
 namespace {
 
-// Closes both ends of a pipe it owns.
+// A pipe whose two ends close with it (oci::UniqueFd).
 struct Pipe {
-  int fds[2] = {-1, -1};
-  ~Pipe() {
-    for (int& fd : fds) {
-      if (fd >= 0) ::close(fd);
-      fd = -1;
-    }
-  }
-  void CloseEnd(int i) {
-    if (fds[i] >= 0) ::close(fds[i]);
-    fds[i] = -1;
+  oci::UniqueFd read_end;
+  oci::UniqueFd write_end;
+  bool Open() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return false;
+    read_end = oci::UniqueFd(fds[0]);
+    write_end = oci::UniqueFd(fds[1]);
+    return true;
   }
 };
 
@@ -61,14 +61,14 @@ Result<std::string> SelfExecutable() {
 Result<ChildResult> RunChild(const ChildOptions& options) {
   if (options.argv.empty()) return InvalidArgument("run a child: empty argv");
   Pipe out, err;
-  if (::pipe2(out.fds, O_CLOEXEC) != 0 || ::pipe2(err.fds, O_CLOEXEC) != 0) {
+  if (!out.Open() || !err.Open()) {
     return Unavailable(StrCat("run ", options.argv[0], ": pipe: ", std::strerror(errno)));
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out.fds[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err.fds[1], 2);
+  posix_spawn_file_actions_adddup2(&actions, out.write_end.get(), 1);
+  posix_spawn_file_actions_adddup2(&actions, err.write_end.get(), 2);
   // The child gets its own process group so a stop reaches whatever it starts too.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -89,8 +89,8 @@ Result<ChildResult> RunChild(const ChildOptions& options) {
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) return Unavailable(StrCat("run ", options.argv[0], ": ", std::strerror(rc)));
-  out.CloseEnd(1);
-  err.CloseEnd(1);
+  out.write_end.Reset();
+  err.write_end.Reset();
 
   ChildResult result;
   std::string err_all;
@@ -100,7 +100,7 @@ Result<ChildResult> RunChild(const ChildOptions& options) {
   auto next_tick = std::chrono::steady_clock::now() + options.tick;
   char buf[65536];
   while (out_open || err_open) {
-    pollfd fds[2] = {{out_open ? out.fds[0] : -1, POLLIN, 0}, {err_open ? err.fds[0] : -1, POLLIN, 0}};
+    pollfd fds[2] = {{out_open ? out.read_end.get() : -1, POLLIN, 0}, {err_open ? err.read_end.get() : -1, POLLIN, 0}};
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - std::chrono::steady_clock::now());
     const int n = ::poll(fds, 2, static_cast<int>(std::max<std::int64_t>(0, wait.count())));
     if (n < 0 && errno != EINTR) break;

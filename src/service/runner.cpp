@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "oci/digest.h"
+#include "oci/io.h"
 #include "oci/manifest.h"
 #include "oci/store/store.h"
 #include "service/child_process.h"
@@ -171,7 +172,7 @@ class Steps {
     fs::create_directories(dir, ec);
     if (ec) return Unavailable(StrCat("create ", dir.string(), ": ", ec.message()));
     const std::string spec_file = (dir / "spec.json").string();
-    EC_RETURN_IF_ERROR(WriteSmall(spec_file, CanonicalMirrorSpec(p_.mirror->spec)));
+    EC_RETURN_IF_ERROR(oci::WriteFileAtomic(spec_file, CanonicalMirrorSpec(p_.mirror->spec)));
     const bool encrypted = p_.encryption.has_value();
     const bool zstd = p_.compression && p_.compression->codec == Codec::kZstd;
     const std::string name = StrCat(p_.name, zstd ? ".tar.zst" : ".tar", encrypted ? ".age" : "");
@@ -222,12 +223,7 @@ class Steps {
     return Child(step, std::move(wrapped), stopped);
   }
 
-  static Status WriteSmall(const std::string& file, const std::string& bytes) {
-    FILE* f = std::fopen(file.c_str(), "wb");
-    if (f == nullptr) return Unavailable(StrCat("write ", file));
-    const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-    return std::fclose(f) == 0 && ok ? OkStatus() : Unavailable(StrCat("write ", file));
-  }
+
 
   // The artifact's manifest, from the store: its files (titled layers) and size.
   Result<json::Json> Describe(const std::string& repo, const std::string& digest, json::Json* result) {
